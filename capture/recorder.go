@@ -2,6 +2,7 @@ package capture
 
 import (
 	"context"
+	"github.com/tracepr/trace/session"
 	"time"
 )
 
@@ -61,4 +62,19 @@ type Result struct {
 	FPS      float64
 	Width    int
 	Height   int
+}
+
+// Chunk is a closed, playable piece of a recording made in live mode.
+type Chunk struct {
+	Seq  int          `json:"seq"`
+	Path string       `json:"path"`
+	Span session.Span `json:"span"` // offsets from the session epoch
+}
+
+// ChunkUploader receives each closed chunk while recording continues (live
+// mode). The VideoDB backend uploads and indexes it; tests use a fake.
+// Upload must be safe to call again for a chunk it already has (it is
+// retried after a failure).
+type ChunkUploader interface {
+	Upload(ctx context.Context, c Chunk) (id string, err error)
 }
