@@ -41,15 +41,17 @@ func Len(s string) int { return utf8.RuneCountInString(s) }
 // limit characters.
 //
 // A safe place is a line end outside any code fence and multi-line HTML
-// comment or, when the line crossing the limit is a long paragraph (over a
-// quarter of the room and over 200 characters) or nothing else fits, a space in it that is not within a link, image,
-// autolink, URL, HTML tag or code span; such a cut ends with "…". Marker lines
-// (see Marker) are always kept: those leading the body stay on top, the others
-// move below the note. When the first safe place would drop most of the room
-// because a long code fence crosses the limit, the fence is cut at a line end
-// and closed again, so the result is still well-formed. Open <details>
-// blocks are closed. Only when the markers alone exceed limit is the result
-// longer than limit.
+// comment. When the line crossing the limit is a long paragraph (over a
+// quarter of the room and over 200 characters) or nothing else fits, the cut
+// may fall on a space inside it that is not within a link, image, autolink,
+// URL, HTML tag or code span; such a cut ends with "…". When the last safe
+// place would keep less than half the room because a long code fence crosses
+// the limit, the fence is cut at a line end and closed again, so the result
+// is still well-formed. Open <details> blocks are closed.
+//
+// Marker lines (see Marker) are always kept: those leading the body stay on
+// top, the others move below the note. Only when the markers alone exceed
+// limit is the result longer than limit.
 func Truncate(body string, limit int, note string) string {
 	if limit <= 0 {
 		limit = MaxBody
