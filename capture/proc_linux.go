@@ -1,0 +1,14 @@
+package capture
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// setProcAttr puts the recorder in its own process group, so a Ctrl-C in
+// the terminal reaches trace (which stops the recorder once, cleanly) and
+// not the recorder directly. If trace itself dies, the recorder gets one
+// SIGTERM, on which ffmpeg finishes its file and exits.
+func setProcAttr(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+}

@@ -1,0 +1,7 @@
+//go:build !unix && !windows
+
+package capture
+
+import "os/exec"
+
+func setProcAttr(cmd *exec.Cmd) {}
