@@ -45,11 +45,12 @@ func (s Static) Between(span session.Span) []session.Moment {
 	return out
 }
 
-// Evidence implements Timeline.
+// Evidence implements Timeline: the references of the moments overlapping
+// span, ordered by collection and index, each once.
 func (s Static) Evidence(span session.Span) []session.EvidenceRef {
 	var out []session.EvidenceRef
 	for _, m := range s.Between(span) {
 		out = append(out, m.Evidence...)
 	}
-	return out
+	return sortRefs(out)
 }
