@@ -146,18 +146,30 @@ func (st *Store) Create(opts CreateOptions) (*Session, error) {
 // it. It fails with ErrNotFound, an *AmbiguousError, or a clear error for a
 // corrupt or too-new metadata.json.
 func (st *Store) Get(idOrPrefix string) (*Session, error) {
+	id, err := st.resolve(idOrPrefix)
+	if err != nil {
+		return nil, err
+	}
+	return st.load(id)
+}
+
+// resolve maps an id or unique id prefix to the id of an existing session
+// directory, without reading its metadata.
+func (st *Store) resolve(idOrPrefix string) (string, error) {
 	if idOrPrefix == "" {
-		return nil, fmt.Errorf("no session id given: pass an id (see `trace sessions`): %w", ErrNotFound)
+		return "", fmt.Errorf("no session id given: pass an id (see `trace sessions`): %w", ErrNotFound)
 	}
 	if strings.ContainsAny(idOrPrefix, `/\`) || idOrPrefix == "." || idOrPrefix == ".." {
-		return nil, fmt.Errorf("session %q: not an id: pass an id from `trace sessions`: %w", idOrPrefix, ErrNotFound)
+		return "", fmt.Errorf("session %q: not an id: pass an id from `trace sessions`: %w", idOrPrefix, ErrNotFound)
 	}
-	if _, err := os.Stat(filepath.Join(st.dir(idOrPrefix), MetadataFile)); err == nil {
-		return st.load(idOrPrefix)
+	if ValidID(idOrPrefix) {
+		if fi, err := os.Stat(st.dir(idOrPrefix)); err == nil && fi.IsDir() {
+			return idOrPrefix, nil
+		}
 	}
 	ids, err := st.ids()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	var matches []string
 	for _, id := range ids {
@@ -167,11 +179,11 @@ func (st *Store) Get(idOrPrefix string) (*Session, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return nil, fmt.Errorf("no session %q in %s: list them with `trace sessions`: %w", idOrPrefix, filepath.Join(st.root, "sessions"), ErrNotFound)
+		return "", fmt.Errorf("no session %q in %s: list them with `trace sessions`: %w", idOrPrefix, filepath.Join(st.root, "sessions"), ErrNotFound)
 	case 1:
-		return st.load(matches[0])
+		return matches[0], nil
 	default:
-		return nil, &AmbiguousError{Prefix: idOrPrefix, Matches: matches}
+		return "", &AmbiguousError{Prefix: idOrPrefix, Matches: matches}
 	}
 }
 
@@ -254,23 +266,30 @@ func (st *Store) Latest() (*Session, error) {
 	return r.Sessions[len(r.Sessions)-1], nil
 }
 
-// Delete removes a session directory. It refuses while another live process
-// holds the session's lock.
-func (st *Store) Delete(id string) error {
-	s, err := st.Get(id)
-	if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrSchema) {
+// Delete removes a session directory, given its id or a unique id prefix.
+// A session whose metadata is corrupt or too new can be deleted too. It
+// refuses while another live process holds the session's lock.
+func (st *Store) Delete(idOrPrefix string) error {
+	id, err := st.resolve(idOrPrefix)
+	if err != nil {
 		return err
 	}
 	dir := st.dir(id)
-	if s != nil {
-		dir = s.Dir
-		unlock, err := s.Lock()
-		if err != nil {
-			return err
-		}
-		defer unlock()
+	unlock, err := LockFile(filepath.Join(dir, FileLock), id)
+	if err != nil {
+		return err
 	}
-	return os.RemoveAll(dir)
+	defer unlock()
+	// Move the directory out of the way first, so a crash halfway through
+	// the removal never leaves a half-deleted session that looks real.
+	trash := filepath.Join(st.root, "sessions", ".deleted-"+id+"-"+NewID())
+	if err := os.Rename(dir, trash); err != nil {
+		return fmt.Errorf("delete session %s: %w", id, err)
+	}
+	if err := os.RemoveAll(trash); err != nil {
+		return fmt.Errorf("delete session %s: remove %s by hand: %w", id, trash, err)
+	}
+	return nil
 }
 
 // Session is one session directory and its metadata. Methods that write are
@@ -325,13 +344,18 @@ func (s *Session) Transition(to Status, cause error) error {
 	if !CanTransition(from, to) {
 		return fmt.Errorf("session %s cannot go from %s to %s: %w", s.Meta.ID, from, to, ErrTransition)
 	}
+	prevStatus, prevErr := s.Meta.Status, s.Meta.Error
 	s.Meta.Status = to
 	if cause != nil {
 		s.Meta.Error = cause.Error()
 	} else if !to.Failed() {
 		s.Meta.Error = ""
 	}
-	return s.Save()
+	if err := s.Save(); err != nil {
+		s.Meta.Status, s.Meta.Error = prevStatus, prevErr
+		return err
+	}
+	return nil
 }
 
 // Step returns the record of a step, if it ran.
