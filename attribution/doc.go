@@ -1,5 +1,4 @@
-// Package attribution says which added lines of a diff a human wrote and which
-// an AI agent wrote, from Claude Code, Codex and Gemini session logs and the
-// session's save history, with a per-file summary, markdown for the PR and an
-// Agent Trace export.
+// Package attribution says which added lines of a diff a human wrote and which an AI agent wrote.
+// It reads Claude Code, Codex CLI and Gemini CLI session logs and the session's save history,
+// and feeds a per-file contribution map (markdown, JSON, Agent Trace) to ghpr after recording.
 package attribution
