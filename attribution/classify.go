@@ -323,8 +323,8 @@ func classifyFile(in Input, o Options, fd session.FileDiff, edits []Edit, ids []
 	}
 
 	// Index what the agents produced.
-	exact := map[string]int{}  // normalized line → latest edit producing it
-	raw := map[string]bool{}   // produced lines as written (right-trimmed)
+	exact := map[string]int{} // normalized line → latest edit producing it
+	raw := map[string]bool{}  // produced lines as written (right-trimmed)
 	proposed := map[int]map[string]bool{}
 	for _, i := range ids {
 		e := edits[i]
