@@ -24,7 +24,8 @@ type Index interface {
 	// Scenes returns what the screen showed, sorted by time.
 	Scenes(ctx context.Context) ([]Scene, error)
 	// Search finds moments matching query in the spoken words or the
-	// scenes. No match is an empty result, not an error.
+	// scenes, best first, each inside the recording. No match is an empty
+	// result, not an error.
 	Search(ctx context.Context, query string, t SearchType) ([]Hit, error)
 	// Clip returns a playable URL or file path for span of the recording,
 	// clamped to the recording's length. An empty span after clamping is
