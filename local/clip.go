@@ -23,6 +23,9 @@ const keyframeSlack = 20 * time.Millisecond
 // When a keyframe sits at the span's start the streams are copied; otherwise
 // the clip is re-encoded so it starts exactly there.
 func (x *Index) Clip(ctx context.Context, span session.Span) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	c := span.Clamp(x.length)
 	if c.Len() <= 0 {
 		return "", fmt.Errorf("clip %s: nothing of it lies in the recording (0:00–%s): %w", span, session.Clock(x.length), session.ErrSpan)

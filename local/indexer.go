@@ -121,6 +121,9 @@ func (ix *Indexer) ToolRuns() map[string]int { return ix.run.snapshot() }
 // model) does not fail the index: the stage is skipped and named in
 // (*Index).Missing.
 func (ix *Indexer) Index(ctx context.Context, s *session.Session) (session.Index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rec, err := recordingPath(s)
 	if err != nil {
 		return nil, err
@@ -200,6 +203,9 @@ func (ix *Indexer) Index(ctx context.Context, s *session.Session) (session.Index
 
 // Open reopens the index written by Index, without running any tool.
 func (ix *Indexer) Open(ctx context.Context, s *session.Session) (session.Index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var f indexFile
 	if err := s.ReadJSON(fileIndex, &f); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

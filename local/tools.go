@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tracepr/trace/internal/execx"
+	"github.com/tracepr/trace/session"
 )
 
 // runner runs external tools through execx and counts the runs per tool, so
@@ -84,7 +85,7 @@ func (r *runner) probe(ctx context.Context, path string) (probeInfo, error) {
 	}
 	var pi probeInfo
 	if d, err := strconv.ParseFloat(w.Format.Duration, 64); err == nil {
-		pi.Duration = time.Duration(d * float64(time.Second))
+		pi.Duration = session.FromSeconds(d)
 	}
 	for _, s := range w.Streams {
 		switch s.CodecType {
