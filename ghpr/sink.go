@@ -3,6 +3,7 @@ package ghpr
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // PRSink publishes artefacts on a pull request. Every method is an upsert or
@@ -48,6 +49,10 @@ type Key struct {
 // Marker returns the hidden HTML marker for the key.
 func (k Key) Marker() string { return "<!-- trace:" + k.Kind + ":" + k.Session + " -->" }
 
+// EndMarker returns the marker that closes the key's section of a PR
+// description: <!-- /trace:KIND:SESSION -->.
+func (k Key) EndMarker() string { return "<!-- /trace:" + k.Kind + ":" + k.Session + " -->" }
+
 // CommentKind says where a comment lives.
 type CommentKind string
 
@@ -68,4 +73,11 @@ type Comment struct {
 	Path      string      `json:"path,omitempty"`        // review comments: file
 	Line      int         `json:"line,omitempty"`        // review comments: last line
 	StartLine int         `json:"start_line,omitempty"`
+	// Association is the author's relation to the repository as GitHub
+	// reports it: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE…
+	Association string `json:"association,omitempty"`
+	// Bot reports whether the author is a bot account.
+	Bot bool `json:"bot,omitempty"`
+	// UpdatedAt is when the body last changed (an edit moves it).
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
