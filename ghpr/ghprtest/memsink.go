@@ -32,7 +32,9 @@ func NewMemSink() *MemSink {
 
 var _ ghpr.PRSink = (*MemSink)(nil)
 
-func prID(pr ghpr.PR) string { return fmt.Sprintf("%s/%s/%s#%d", pr.Host, pr.Owner, pr.Repo, pr.Number) }
+func prID(pr ghpr.PR) string {
+	return fmt.Sprintf("%s/%s/%s#%d", pr.Host, pr.Owner, pr.Repo, pr.Number)
+}
 
 // SetDescription sets a PR's description, as its author would.
 func (m *MemSink) SetDescription(pr ghpr.PR, body string) {
