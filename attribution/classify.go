@@ -167,12 +167,33 @@ func (c *Counts) add(cl Class) {
 	}
 }
 
-// Percent returns n as a whole percentage of the total (0 for an empty split).
-func (c Counts) Percent(n int) int {
+// Percents returns the agent, mixed, human and unknown shares as whole
+// percentages that add up to 100 (largest remainder), or all zero for an
+// empty split.
+func (c Counts) Percents() (agent, mixed, human, unknown int) {
 	if c.Total == 0 {
-		return 0
+		return 0, 0, 0, 0
 	}
-	return int(float64(n)*100/float64(c.Total) + 0.5)
+	n := []int{c.Agent, c.Mixed, c.Human, c.Unknown}
+	p := make([]int, 4)
+	rem := make([]int, 4)
+	left := 100
+	for i, v := range n {
+		p[i] = v * 100 / c.Total
+		rem[i] = v * 100 % c.Total
+		left -= p[i]
+	}
+	for ; left > 0; left-- {
+		best := 0
+		for i := range rem {
+			if rem[i] > rem[best] {
+				best = i
+			}
+		}
+		p[best]++
+		rem[best] = -1
+	}
+	return p[0], p[1], p[2], p[3]
 }
 
 // File is the verdict on one file of the diff.
@@ -407,7 +428,7 @@ func classifyFile(in Input, o Options, fd session.FileDiff, edits []Edit, ids []
 		}
 		if len(ids) > 0 {
 			return Line{Class: ClassUnknown, Reason: fmt.Sprintf(
-				"only agent writes of this file were recorded (%d edits) and none produced this line; it may predate the session", len(ids))}
+				"only agent writes of this file were recorded (%s) and none produced this line; it may predate the session", plural(len(ids), "edit"))}
 		}
 		return Line{Class: ClassUnknown, Reason: "no save and no agent edit of this file was recorded in the session window"}
 	}
@@ -487,8 +508,7 @@ func classifyFile(in Input, o Options, fd session.FileDiff, edits []Edit, ids []
 		switch i, ok := exact[normalize(added[k].Text)]; {
 		case src >= 0:
 			s := lines[src]
-			ln = Line{Class: s.Class, Agent: s.Agent, HumanSave: s.HumanSave, edit: s.edit,
-				Reason: fmt.Sprintf("short line; follows line %d", s.Line)}
+			ln = Line{Class: s.Class, Agent: s.Agent, HumanSave: s.HumanSave, edit: s.edit, Similarity: s.Similarity, Reason: s.Reason}
 		case ok && len(humanSaves) == 0:
 			ln = Line{Class: ClassAgent, Agent: evidence(i), edit: i, Reason: fmt.Sprintf("short line written by %s (%s)", edits[i].Agent, edits[i].Tool)}
 		default:

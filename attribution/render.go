@@ -41,8 +41,9 @@ func Markdown(r Report, opts MarkdownOptions) string {
 		return finish(b.String(), opts)
 	}
 	fmt.Fprintf(&b, "Who wrote the **%d added lines**, from the agents' own session logs and the session's save history:\n\n", t.Total)
+	pa, pm, ph, pu := t.Percents()
 	fmt.Fprintf(&b, "**%d%% agent · %d%% mixed · %d%% human · %d%% unknown** (%d agent, %d mixed, %d human, %d unknown)\n\n",
-		t.Percent(t.Agent), t.Percent(t.Mixed), t.Percent(t.Human), t.Percent(t.Unknown), t.Agent, t.Mixed, t.Human, t.Unknown)
+		pa, pm, ph, pu, t.Agent, t.Mixed, t.Human, t.Unknown)
 	rows := make([][]string, 0, len(r.Files))
 	for _, f := range r.Files {
 		note := f.Note
@@ -65,7 +66,7 @@ func Markdown(r Report, opts MarkdownOptions) string {
 			if a.SessionID != "" {
 				fmt.Fprintf(&b, ", session %s", markdown.Code(shortID(a.SessionID)))
 			}
-			fmt.Fprintf(&b, " (%d lines from %d edits)", a.Lines, a.Edits)
+			fmt.Fprintf(&b, " (%s from %s)", plural(a.Lines, "line"), plural(a.Edits, "edit"))
 		}
 		b.WriteString(".\n\n")
 	}
@@ -95,9 +96,16 @@ func agentLabel(agent, model string) string {
 	return agent + " (" + model + ")"
 }
 
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
 func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
+	if len(id) > 8 {
+		return id[:8]
 	}
 	return id
 }
