@@ -524,11 +524,17 @@ func (h *procHandle) readStderr(r io.Reader, log io.Writer) {
 // wallClockStart reads ffmpeg's "start:" seconds as a wall-clock time when
 // it is one (within a day of now); grabbers that count from zero give false.
 func wallClockStart(s string, now time.Time) (time.Time, bool) {
-	f, err := strconv.ParseFloat(s, 64)
+	secs, frac, _ := strings.Cut(s, ".")
+	sec, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil || sec < 0 {
+		return time.Time{}, false
+	}
+	frac = (frac + "000000000")[:9]
+	ns, err := strconv.ParseInt(frac, 10, 64)
 	if err != nil {
 		return time.Time{}, false
 	}
-	t := time.Unix(0, int64(f*1e9))
+	t := time.Unix(sec, ns)
 	if d := now.Sub(t); d < -24*time.Hour || d > 24*time.Hour {
 		return time.Time{}, false
 	}

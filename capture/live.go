@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -44,7 +45,14 @@ func ReadChunkList(path string) ([]Chunk, error) {
 }
 
 func parseChunkList(r io.Reader, dir string) ([]Chunk, error) {
-	cr := csv.NewReader(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	// Only complete lines count: a last line without its newline may be
+	// torn and could carry a cut-off end time.
+	b = b[:bytes.LastIndexByte(b, '\n')+1]
+	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
 	var out []Chunk
 	for {
