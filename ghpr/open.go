@@ -37,7 +37,7 @@ type OpenOptions struct {
 	Message string
 	// Repo is the GitHub repository to open the PR on (Number is
 	// ignored); by default it is read from the remote's URL.
-	Repo PR
+	Repo  PR
 	Draft bool
 }
 
