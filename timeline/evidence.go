@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/tracepr/trace/session"
@@ -43,8 +44,8 @@ func RefSpan(ev *session.Evidence, r session.EvidenceRef) (session.Span, bool) {
 
 func instant(t time.Duration) session.Span { return session.Span{Start: t, End: t + 1} }
 
-// sortRefs orders references by type then index and removes duplicates
-// (keeping the first note).
+// sortRefs orders references by type then index and folds duplicates into
+// one, joining their notes.
 func sortRefs(refs []session.EvidenceRef) []session.EvidenceRef {
 	if len(refs) < 2 {
 		return refs
@@ -59,6 +60,15 @@ func sortRefs(refs []session.EvidenceRef) []session.EvidenceRef {
 	for _, r := range refs[1:] {
 		last := &out[len(out)-1]
 		if r.Type == last.Type && r.Index == last.Index {
+			if r.Note != "" && !strings.Contains(last.Note, r.Note) {
+				if last.Note != "" {
+					last.Note += "; "
+				}
+				last.Note += r.Note
+			}
+			if last.Path == "" {
+				last.Path = r.Path
+			}
 			continue
 		}
 		out = append(out, r)

@@ -19,7 +19,7 @@ type item struct {
 
 // group unions items whose spans overlap or lie within join of each other
 // into candidate moments. The confidence is the noisy-or of the items'
-// strengths, capped at ceiling; the summary is the first item's. A group
+// strengths, capped at ceiling; the summary is the strongest item's. A group
 // stops growing at maxLen; groups shorter than minLen are dropped.
 func group(kind session.MomentKind, items []item, join, minLen, maxLen time.Duration, ceiling float64) []session.Moment {
 	sort.SliceStable(items, func(i, j int) bool { return items[i].span.Start < items[j].span.Start })
@@ -29,12 +29,15 @@ func group(kind session.MomentKind, items []item, join, minLen, maxLen time.Dura
 		p := 1.0
 		var refs []session.EvidenceRef
 		var files []string
-		j := i
+		j, best := i, i
 		for ; j < len(items) && items[j].span.Start <= sp.End+join && (j == i || items[j].span.End-sp.Start <= maxLen); j++ {
 			sp = sp.Union(items[j].span)
 			p *= 1 - clamp01(items[j].strength)
 			refs = append(refs, items[j].ref)
 			files = append(files, items[j].files...)
+			if items[j].strength > items[best].strength {
+				best = j
+			}
 		}
 		if sp.Len() >= minLen {
 			out = append(out, session.Moment{
@@ -43,7 +46,7 @@ func group(kind session.MomentKind, items []item, join, minLen, maxLen time.Dura
 				Confidence: round3(min(ceiling, 1-p)),
 				Evidence:   sortRefs(refs),
 				Files:      sortedFiles(files),
-				Summary:    items[i].summary,
+				Summary:    items[best].summary,
 			})
 		}
 		i = j

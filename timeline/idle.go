@@ -28,22 +28,22 @@ func idle(in *Input, o IdleOptions) []session.Moment {
 	ev := &in.Evidence
 	busy := make([]session.Span, 0, len(ev.Saves)+len(ev.Transcript)+len(ev.Windows)+len(ev.Agent)+len(ev.Scenes))
 	for _, s := range ev.Saves {
-		busy = append(busy, instant(s.At))
+		busy = append(busy, point(s.At))
 	}
 	for _, s := range ev.Transcript {
 		busy = append(busy, s.Span)
 	}
 	for _, w := range ev.Windows {
-		busy = append(busy, instant(w.At))
+		busy = append(busy, point(w.At))
 	}
 	for _, a := range ev.Agent {
-		busy = append(busy, instant(a.At))
+		busy = append(busy, point(a.At))
 	}
 	prevKey := "\x00"
 	for i := range ev.Scenes {
 		k := string(ev.Scenes[i].Label) + "\x00" + commandKey(&ev.Scenes[i])
 		if k != prevKey {
-			busy = append(busy, instant(ev.Scenes[i].Span.Start))
+			busy = append(busy, point(ev.Scenes[i].Span.Start))
 		}
 		prevKey = k
 	}
@@ -69,3 +69,5 @@ func idle(in *Input, o IdleOptions) []session.Moment {
 	emit(reach, ev.Length)
 	return out
 }
+
+func point(t time.Duration) session.Span { return session.Span{Start: t, End: t} }

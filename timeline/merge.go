@@ -12,7 +12,7 @@ import (
 // highest first. Agent activity outranks progress because an agent's edits
 // also show up as saves; stuck outranks research and speech because the
 // trouble is the story of that stretch. Kinds not listed rank below every
-// listed kind except idle, in name order.
+// listed kind and above idle, in name order.
 var DefaultPriority = []session.MomentKind{
 	session.KindAgent,
 	session.KindProgress,
@@ -57,15 +57,19 @@ func Merge(cands []session.Moment, length time.Duration, opts MergeOptions) Stat
 	if prio == nil {
 		prio = DefaultPriority
 	}
+	// Listed kinds rank 2i; unlisted kinds rank just above idle (or at the
+	// bottom when idle is not listed); unlisted idle ranks last.
 	rank := make(map[session.MomentKind]int, len(prio))
 	for i, k := range prio {
 		if _, dup := rank[k]; !dup {
-			rank[k] = i
+			rank[k] = 2 * i
 		}
 	}
-	unlisted := len(prio)
+	unlisted := 2 * len(prio)
 	idleRank, idleListed := rank[session.KindIdle]
-	if !idleListed {
+	if idleListed {
+		unlisted = idleRank - 1
+	} else {
 		idleRank = 1 << 30
 	}
 
