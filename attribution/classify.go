@@ -506,6 +506,9 @@ func classifyFile(in Input, o Options, fd session.FileDiff, edits []Edit, ids []
 		}
 		var ln Line
 		switch i, ok := exact[normalize(added[k].Text)]; {
+		case src >= 0 && lines[src].Class == ClassMixed && ok:
+			// The agent wrote this short line next to one the human changed.
+			ln = Line{Class: ClassAgent, Agent: evidence(i), edit: i, Reason: fmt.Sprintf("short line written by %s (%s)", edits[i].Agent, edits[i].Tool)}
 		case src >= 0:
 			s := lines[src]
 			ln = Line{Class: s.Class, Agent: s.Agent, HumanSave: s.HumanSave, edit: s.edit, Similarity: s.Similarity, Reason: s.Reason}

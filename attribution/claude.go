@@ -240,6 +240,23 @@ func (c *ClaudeCode) ReadStream(ctx context.Context, r io.Reader, name string, q
 			st.Malformed++
 			continue
 		}
+		if !bytes.Contains(line, []byte(`"tool_use`)) {
+			// No tool call and no tool result: only the type matters (to
+			// count unknown records), so skip decoding the message.
+			var head struct {
+				Type string `json:"type"`
+			}
+			if err := json.Unmarshal(line, &head); err != nil {
+				if complete {
+					st.Malformed++
+				} else {
+					st.Truncated++
+				}
+			} else if !claudeKnownTypes[head.Type] {
+				st.UnknownTypes++
+			}
+			continue
+		}
 		var rec claudeRecord
 		if err := json.Unmarshal(line, &rec); err != nil {
 			if complete {
