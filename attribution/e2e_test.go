@@ -88,7 +88,7 @@ func TestEndToEndGitRepository(t *testing.T) {
 
 	epoch := time.Date(2025, 9, 11, 13, 0, 0, 0, time.UTC)
 	saves := []session.SaveEvent{
-		{At: 62 * time.Second, Path: "app.go", Op: "write"},   // the agent's write
+		{At: 62 * time.Second, Path: "app.go", Op: "write"},    // the agent's write
 		{At: 120 * time.Second, Path: "util.go", Op: "create"}, // the agent's write
 		{At: 5 * time.Minute, Path: "app.go", Op: "write"},     // the human's
 	}
