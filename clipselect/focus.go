@@ -75,7 +75,8 @@ type Focus struct {
 // RankFocus ranks the diff's files by how closely a reviewer should read
 // them, from the session's evidence: time stuck on them (stuck moments
 // naming the file), errors seen on screen while editing them (a scene with
-// errors naming the file, or within two minutes of saving it), churn (how
+// errors naming the file; one naming no file counts for the file saved last,
+// if within two minutes), churn (how
 // often saved) and rework (how many separate sittings edited it), the share
 // an AI agent wrote, and the size of the change (generated and lock files
 // do not count). Each reason links to the moment it comes from. It returns
@@ -131,12 +132,11 @@ func RankFocus(tl Moments, ev session.Evidence, diff session.Diff, opts FocusOpt
 				named[p] = true
 			}
 		}
-		// The file being edited: the latest diff-file save in the two
-		// minutes before the scene.
-		for k := lastSave; k >= 0 && sc.Span.Start-ev.Saves[k].At <= 2*time.Minute; k-- {
-			if p, ok := x.path(ev.Saves[k].Path); ok {
+		// A scene that names no file: blame the file being edited, the
+		// one saved last, if that was in the two minutes before.
+		if len(sc.Files) == 0 && lastSave >= 0 && sc.Span.Start-ev.Saves[lastSave].At <= 2*time.Minute {
+			if p, ok := x.path(ev.Saves[lastSave].Path); ok {
 				named[p] = true
-				break
 			}
 		}
 		for p := range named {

@@ -39,7 +39,7 @@ var DefaultWeights = Weights{Relevance: 0.4, Role: 0.25, Novelty: 0.2, Quality: 
 
 // Options configure Select. Zero values mean the defaults in brackets.
 type Options struct {
-	Budget   Budget        // total length of the clips [30s, 90s]
+	Budget   Budget        // total length of the clips [30s, 90s]; Min never above Max, an unset Min is at most Max
 	MinClip  time.Duration // shortest clip [3s]
 	MaxClip  time.Duration // longest clip, also after merging [15s]
 	Pad      time.Duration // added before and after the part of a moment shown [2s]
@@ -56,8 +56,8 @@ func (o *Options) defaults() {
 			*d = v
 		}
 	}
-	def(&o.Budget.Min, 30*time.Second)
 	def(&o.Budget.Max, 90*time.Second)
+	def(&o.Budget.Min, min(30*time.Second, o.Budget.Max))
 	if o.Budget.Max < o.Budget.Min {
 		o.Budget.Max = o.Budget.Min
 	}
@@ -276,7 +276,12 @@ func (s *selector) window(m session.Moment, sp session.Span, maxLen time.Duratio
 		}
 		w = session.Span{Start: bestStart, End: bestStart + W}
 	}
-	return s.lengthen(w.Pad(s.opts.Pad, s.opts.Pad, s.L), s.opts.MinClip)
+	out := s.lengthen(w.Pad(s.opts.Pad, s.opts.Pad, s.L), s.opts.MinClip)
+	if over := out.Len() - maxLen; over > 0 {
+		out.Start += over / 2
+		out.End = out.Start + maxLen
+	}
+	return out
 }
 
 // lengthen grows a span to at least n, end first, within the recording.
