@@ -155,6 +155,7 @@ Environment:
 
 	root.AddCommand(
 		a.versionCommand(),
+		a.contributionMapCommand(),
 	)
 	return root
 }
