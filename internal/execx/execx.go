@@ -19,17 +19,17 @@ var ErrNotInstalled = errors.New("tool not installed")
 
 // installHints says how to get each tool, per OS.
 var installHints = map[string]map[string]string{
-	"ffmpeg":      {"linux": "apt-get install ffmpeg", "darwin": "brew install ffmpeg", "windows": "winget install ffmpeg"},
-	"ffprobe":     {"linux": "apt-get install ffmpeg", "darwin": "brew install ffmpeg", "windows": "winget install ffmpeg"},
-	"git":         {"linux": "apt-get install git", "darwin": "xcode-select --install", "windows": "winget install Git.Git"},
-	"tesseract":   {"linux": "apt-get install tesseract-ocr tesseract-ocr-eng", "darwin": "brew install tesseract", "windows": "winget install UB-Mannheim.TesseractOCR"},
-	"espeak-ng":   {"linux": "apt-get install espeak-ng", "darwin": "brew install espeak-ng"},
-	"flite":       {"linux": "apt-get install flite", "darwin": "brew install flite"},
-	"Xvfb":        {"linux": "apt-get install xvfb"},
-	"xdotool":     {"linux": "apt-get install xdotool"},
-	"wf-recorder": {"linux": "apt-get install wf-recorder"},
-	"chromium":    {"linux": "apt-get install chromium"},
-	"gh":          {"linux": "apt-get install gh", "darwin": "brew install gh", "windows": "winget install GitHub.cli"},
+	"ffmpeg":                  {"linux": "apt-get install ffmpeg", "darwin": "brew install ffmpeg", "windows": "winget install ffmpeg"},
+	"ffprobe":                 {"linux": "apt-get install ffmpeg", "darwin": "brew install ffmpeg", "windows": "winget install ffmpeg"},
+	"git":                     {"linux": "apt-get install git", "darwin": "xcode-select --install", "windows": "winget install Git.Git"},
+	"tesseract":               {"linux": "apt-get install tesseract-ocr tesseract-ocr-eng", "darwin": "brew install tesseract", "windows": "winget install UB-Mannheim.TesseractOCR"},
+	"espeak-ng":               {"linux": "apt-get install espeak-ng", "darwin": "brew install espeak-ng"},
+	"flite":                   {"linux": "apt-get install flite", "darwin": "brew install flite"},
+	"Xvfb":                    {"linux": "apt-get install xvfb"},
+	"xdotool":                 {"linux": "apt-get install xdotool"},
+	"wf-recorder":             {"linux": "apt-get install wf-recorder"},
+	"chromium":                {"linux": "apt-get install chromium"},
+	"gh":                      {"linux": "apt-get install gh", "darwin": "brew install gh", "windows": "winget install GitHub.cli"},
 	"pocketsphinx_continuous": {"linux": "apt-get install pocketsphinx pocketsphinx-en-us"},
 }
 

@@ -9,7 +9,9 @@ import (
 
 // RequireTools reports whether TRACE_REQUIRE_TOOLS is set: CI sets it so
 // that a test needing a missing tool fails instead of skipping.
-func RequireTools() bool { return os.Getenv("TRACE_REQUIRE_TOOLS") != "" && os.Getenv("TRACE_REQUIRE_TOOLS") != "0" }
+func RequireTools() bool {
+	return os.Getenv("TRACE_REQUIRE_TOOLS") != "" && os.Getenv("TRACE_REQUIRE_TOOLS") != "0"
+}
 
 // NeedTool skips the test when a tool is not on PATH, or fails it when
 // TRACE_REQUIRE_TOOLS is set.
