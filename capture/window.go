@@ -339,6 +339,9 @@ func (p *WindowPoller) Run(ctx context.Context) error {
 				log.Warn("reading the active window failed", "err", err)
 			}
 			failing = true
+		case w == (Window{}):
+			// Nothing focused: no sample; the next window counts as a change.
+			failing, have = false, false
 		default:
 			failing = false
 			w.Title = redact.String(w.Title)

@@ -155,6 +155,9 @@ Environment:
 
 	root.AddCommand(
 		a.versionCommand(),
+		a.startCommand(),
+		a.stopCommand(),
+		a.recordCommand(),
 		a.contributionMapCommand(),
 	)
 	return root
