@@ -84,6 +84,9 @@ the --*-dir flags override them ("-" turns an agent off).`,
 				a.log.Warn("skipped unreadable save events (a torn last line after a crash, or garbage)", "file", s.Path(session.FileSaves), "skipped", st.Skipped)
 			}
 			epoch, end := sessionWindow(s)
+			if margin == 0 {
+				margin = -1 // Build reads 0 as "the default"; here 0 means none
+			}
 			dirs := attribution.DefaultDirs(nil)
 			if len(claudeDirs) > 0 {
 				dirs.Claude = claudeDirs
