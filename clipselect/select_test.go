@@ -13,8 +13,8 @@ import (
 	"github.com/tracepr/trace/session"
 )
 
-func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-func sp(a, b float64) session.Span  { return session.Span{Start: sec(a), End: sec(b)} }
+func sec(s float64) time.Duration  { return time.Duration(s * float64(time.Second)) }
+func sp(a, b float64) session.Span { return session.Span{Start: sec(a), End: sec(b)} }
 
 // tl is a timeline held as a value.
 type tl struct {

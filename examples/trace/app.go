@@ -159,6 +159,8 @@ Environment:
 		a.stopCommand(),
 		a.recordCommand(),
 		a.contributionMapCommand(),
+		a.timelineCommand(),
+		a.focusCommand(),
 	)
 	return root
 }
