@@ -1,6 +1,3 @@
-// Package execx runs external tools (ffmpeg, git, tesseract…) for trace: it
-// honours the context, captures stderr for error messages, and turns a
-// missing binary into one clear error that says how to install it.
 package execx
 
 import (
@@ -12,6 +9,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // ErrNotInstalled is wrapped by the error for a tool that is not on PATH.
@@ -54,7 +52,8 @@ func (e *NotInstalledError) Error() string {
 // Unwrap makes errors.Is(err, ErrNotInstalled) true.
 func (e *NotInstalledError) Unwrap() error { return ErrNotInstalled }
 
-// ExitError is a tool that ran and failed; Stderr holds the tail of its output.
+// ExitError is a tool that ran and failed; Stderr holds the tail of its
+// output (the last 4 KiB), and Error shows its last three lines.
 type ExitError struct {
 	Tool   string
 	Args   []string
@@ -63,7 +62,18 @@ type ExitError struct {
 }
 
 func (e *ExitError) Error() string {
-	msg := strings.TrimSpace(e.Stderr)
+	// The last few lines of stderr say what went wrong; the banner and
+	// progress before them do not.
+	var lines []string
+	for _, l := range strings.Split(e.Stderr, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > 3 {
+		lines = lines[len(lines)-3:]
+	}
+	msg := strings.Join(lines, " | ")
 	if msg == "" {
 		msg = "no output"
 	}
@@ -89,6 +99,10 @@ type Cmd struct {
 	Stdout io.Writer // default: captured and returned by Run
 }
 
+// waitDelay bounds how long Run waits for a tool's output pipes to close
+// after the tool itself has exited or been killed.
+const waitDelay = 2 * time.Second
+
 // maxStderr bounds how much stderr is kept for an error message.
 const maxStderr = 4 << 10
 
@@ -106,6 +120,10 @@ func Run(ctx context.Context, c Cmd) ([]byte, error) {
 		cmd.Env = append(cmd.Environ(), c.Env...)
 	}
 	cmd.Stdin = c.Stdin
+	killGroup(cmd)
+	// After the process ends (or is killed), stop waiting for output that
+	// an escaped grandchild may still hold open.
+	cmd.WaitDelay = waitDelay
 	var out bytes.Buffer
 	if c.Stdout != nil {
 		cmd.Stdout = c.Stdout

@@ -1,5 +1,3 @@
-// Package fsutil holds the file helpers every step uses: atomic writes and
-// private directories.
 package fsutil
 
 import (

@@ -1,4 +1,3 @@
-// Package testutil holds helpers for trace's tests.
 package testutil
 
 import (
