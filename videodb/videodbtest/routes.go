@@ -608,6 +608,9 @@ func (s *Server) indexScenes(w http.ResponseWriter, r *http.Request) {
 		prompt = "scene"
 	}
 	describe := s.describers[v.ID]
+	if describe == nil {
+		describe = s.describers[""]
+	}
 	si := &sceneIndex{ID: hash(v.ID, string(keyJSON), strconv.Itoa(s.seq))[:16], Name: str(b, "name"), Status: "done", key: string(keyJSON)}
 	if si.Name == "" {
 		si.Name = "Scene Index " + strconv.Itoa(len(v.SceneIndexes)+1)

@@ -95,6 +95,8 @@ type Upload struct {
 type Fault struct {
 	Method string
 	Path   string
+	// Suffix, when set, must also end the path ("/index/scene").
+	Suffix string
 	// Times is how many matching requests it affects; 0 means 1,
 	// negative means every one.
 	Times int
@@ -383,8 +385,9 @@ func (s *Server) SetTranscript(id string, t []Sentence) {
 	}
 }
 
-// SetSceneDescriptions makes the next time-based scene indexes describe
-// scenes with these strings, in turn (instead of "<prompt> @<start>").
+// SetSceneDescriptions makes scene indexes of video id ("" for every
+// video) describe each scene with desc(start, end) instead of
+// "<prompt> @<start>".
 func (s *Server) SetSceneDescriptions(id string, desc func(start, end float64) string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -477,7 +480,7 @@ func (s *Server) takeFault(method, path string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if (f.Method == "" || f.Method == method) && strings.HasPrefix(path, f.Path) {
+		if (f.Method == "" || f.Method == method) && strings.HasPrefix(path, f.Path) && strings.HasSuffix(path, f.Suffix) {
 			g := *f
 			switch {
 			case f.Times < 0:
