@@ -47,8 +47,8 @@ var errorPatterns = []*regexp.Regexp{
 // characters, in order of appearance, without duplicates).
 func FindErrors(text string) []string {
 	type hit struct {
-		at   int
-		line string
+		at, end int
+		line    string
 	}
 	var hits []hit
 	seen := map[string]bool{}
@@ -59,15 +59,25 @@ func FindErrors(text string) []string {
 				continue
 			}
 			seen[l] = true
-			hits = append(hits, hit{m[0], truncate(l, 200)})
+			hits = append(hits, hit{m[0], m[1], truncate(l, 200)})
 		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].at < hits[j].at })
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].at != hits[j].at {
+			return hits[i].at < hits[j].at
+		}
+		return hits[i].end > hits[j].end
+	})
 	var out []string
+	covered := -1
 	for _, h := range hits {
 		if len(out) == 5 {
 			break
 		}
+		if h.at < covered {
+			continue // part of a line already taken
+		}
+		covered = h.end
 		out = append(out, h.line)
 	}
 	return out

@@ -202,8 +202,8 @@ func wordsToSegments(ws []word) []session.Segment {
 // ParseASRMetadata reads the file written by ffmpeg's
 // `asr,ametadata=mode=print:file=…`: a "frame:N pts:P pts_time:T" line,
 // then "lavfi.asr.text=…" for each recognised utterance. The filter reports
-// when an utterance ends, not when it starts, so a segment starts where the
-// previous one ended, or about 0.4 s per word before its end.
+// when an utterance ends, not when it starts, so a segment starts about
+// 0.4 s per word before its end, but not before the previous one ended.
 func ParseASRMetadata(out string) []session.Segment {
 	var segs []session.Segment
 	var at time.Duration = -1
