@@ -263,19 +263,22 @@ func descriptionText(d DescriptionText) string {
 // survives.
 func repairDescription(g *Grounds, d DescriptionText, candidates []string) (DescriptionText, []Replacement) {
 	var all []Replacement
-	fix := func(s string) string {
+	// Prose parts take extractive replacements; a list item that invents
+	// something is dropped rather than swapped for an unrelated sentence.
+	fixWith := func(s string, cands []string) string {
 		v := g.Check(s)
 		if v.Grounded {
 			return s
 		}
-		out, reps := g.Repair(s, v, candidates)
+		out, reps := g.Repair(s, v, cands)
 		all = append(all, reps...)
 		return strings.TrimSpace(out)
 	}
+	fix := func(s string) string { return fixWith(s, candidates) }
 	fixList := func(l []string) []string {
 		var out []string
 		for _, s := range l {
-			if f := fix(s); f != "" {
+			if f := fixWith(s, nil); f != "" {
 				out = append(out, f)
 			}
 		}

@@ -311,8 +311,10 @@ func fillTemplate(tmpl string, d DescriptionText) string {
 			b.WriteString("\n" + strings.TrimRight(text, "\n") + "\n")
 		}
 	}
-	return strings.TrimSpace(b.String()) + "\n"
+	return strings.TrimSpace(blankRunRE.ReplaceAllString(b.String(), "\n\n")) + "\n"
 }
+
+var blankRunRE = regexp.MustCompile(`\n{3,}`)
 
 func bullets(items []string) string {
 	var b strings.Builder

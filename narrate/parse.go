@@ -275,7 +275,7 @@ func ParseFocus(reply string, paths []string) (map[string]string, error) {
 	return out, nil
 }
 
-var answerLabelRE = regexp.MustCompile(`(?i)^\s*(?:\*\*)?answer(?:\*\*)?\s*:\s*`)
+var answerLabelRE = regexp.MustCompile(`(?i)^\s*\*{0,2}answer\*{0,2}\s*:\s*\*{0,2}\s*`)
 
 // ParseAnswer reads a /trace answer reply: plain text, with any "Answer:"
 // label and wrapping fence removed.
