@@ -185,3 +185,75 @@ func BenchmarkClassify(b *testing.B) {
 	}
 	b.ReportMetric(float64(r.Totals.Total)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// writeCodexLogs writes about size bytes of Codex rollouts: messages, shell
+// calls with long outputs, and every 40th line an apply_patch call with its
+// patch_apply_end.
+func writeCodexLogs(tb testing.TB, home string, size int64) {
+	tb.Helper()
+	dir := filepath.Join(home, "sessions", "2025", "09", "11")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	from := fixtureQuery().From
+	output := strings.Repeat("ok  \tgithub.com/example/client\t0.012s\n", 100)
+	var written int64
+	for n := 0; written < size; n++ {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("rollout-2025-09-11T13-00-00-%04d.jsonl", n)))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		line := func(ts time.Time, typ string, payload any) {
+			b, _ := json.Marshal(map[string]any{"timestamp": ts.Format(time.RFC3339Nano), "type": typ, "payload": payload})
+			w.Write(b)
+			w.WriteByte('\n')
+			written += int64(len(b) + 1)
+		}
+		line(from, "session_meta", map[string]any{"id": fmt.Sprintf("bench-%04d", n), "cwd": fixtureProject})
+		line(from, "turn_context", map[string]any{"cwd": fixtureProject, "model": "gpt-5-codex"})
+		for i := 0; i < 20000 && written < size; i++ {
+			ts := from.Add(time.Duration(i) * 150 * time.Millisecond)
+			switch {
+			case i%40 == 0:
+				id := fmt.Sprintf("call_%d", i)
+				patch := fmt.Sprintf("*** Begin Patch\n*** Update File: bench%d.go\n@@\n-x\n+\tv%d := compute(%d, cfg)\n*** End Patch", i%50, i, i)
+				line(ts, "response_item", map[string]any{"type": "custom_tool_call", "call_id": id, "name": "apply_patch", "input": patch})
+				line(ts, "event_msg", map[string]any{"type": "patch_apply_end", "call_id": id, "success": true,
+					"changes": map[string]any{filepath.Join(fixtureProject, fmt.Sprintf("bench%d.go", i%50)): map[string]any{"type": "update", "unified_diff": fmt.Sprintf("@@ -1 +1 @@\n-x\n+\tv%d := compute(%d, cfg)\n", i, i)}}})
+			case i%2 == 0:
+				line(ts, "response_item", map[string]any{"type": "function_call_output", "call_id": "c", "output": output})
+			default:
+				line(ts, "event_msg", map[string]any{"type": "agent_reasoning", "text": strings.Repeat("Checking the timeout path. ", 40)})
+			}
+		}
+		if err := w.Flush(); err != nil {
+			tb.Fatal(err)
+		}
+		f.Close()
+	}
+}
+
+// BenchmarkReadCodex reads 100 MB of generated Codex rollouts.
+func BenchmarkReadCodex(b *testing.B) {
+	const mb = 100
+	home := b.TempDir()
+	writeCodexLogs(b, home, mb<<20)
+	src := &Codex{Home: home}
+	q := fixtureQuery()
+	runtime.GC()
+	b.SetBytes(mb << 20)
+	b.ResetTimer()
+	var peak uint64
+	for i := 0; i < b.N; i++ {
+		stop := peakHeap()
+		st, err := src.Read(context.Background(), q, func(Edit) error { return nil })
+		if p := stop(); p > peak {
+			peak = p
+		}
+		if err != nil || st.Edits == 0 || st.Malformed != 0 {
+			b.Fatalf("read: %v %+v", err, st)
+		}
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}

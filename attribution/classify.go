@@ -308,8 +308,9 @@ func summarizeAgents(edits []Edit, used map[int]bool, lineEdits map[int]int) []A
 }
 
 type candidate struct {
-	norm string
-	edit int
+	norm  string
+	grams []uint16
+	edit  int
 }
 
 func classifyFile(in Input, o Options, fd session.FileDiff, edits []Edit, ids []int, used map[int]bool, lineEdits map[int]int) File {
@@ -374,7 +375,7 @@ func classifyFile(in Input, o Options, fd session.FileDiff, edits []Edit, ids []
 				continue
 			}
 			seenOrphan[n] = true
-			orphans = append(orphans, candidate{n, exact[n]})
+			orphans = append(orphans, candidate{n, bigrams(n), exact[n]})
 		}
 	}
 
@@ -455,11 +456,15 @@ func classifyFile(in Input, o Options, fd session.FileDiff, edits []Edit, ids []
 			}
 		default:
 			best, bestSim := -1, 0.0
+			var grams []uint16
 			for c, cand := range orphans {
 				if d := len(cand.norm) - len(n); d*d*4 > len(n)*len(n) {
 					continue // lengths too far apart to reach the threshold
 				}
-				if s := similarity(n, cand.norm); s > bestSim {
+				if grams == nil {
+					grams = bigrams(n)
+				}
+				if s := dice(grams, cand.grams); s > bestSim {
 					best, bestSim = c, s
 				}
 			}

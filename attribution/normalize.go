@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -37,20 +38,39 @@ func similarity(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	if len(a) < 2 || len(b) < 2 {
+	return dice(bigrams(a), bigrams(b))
+}
+
+// bigrams returns the sorted character bigrams of s.
+func bigrams(s string) []uint16 {
+	if len(s) < 2 {
+		return nil
+	}
+	out := make([]uint16, len(s)-1)
+	for i := 0; i+1 < len(s); i++ {
+		out[i] = uint16(s[i])<<8 | uint16(s[i+1])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// dice is the Dice coefficient of two sorted bigram multisets.
+func dice(a, b []uint16) float64 {
+	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	counts := make(map[uint16]int, len(a))
-	for i := 0; i+1 < len(a); i++ {
-		counts[uint16(a[i])<<8|uint16(a[i+1])]++
-	}
-	inter := 0
-	for i := 0; i+1 < len(b); i++ {
-		k := uint16(b[i])<<8 | uint16(b[i+1])
-		if counts[k] > 0 {
-			counts[k]--
+	inter, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
 			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
-	return 2 * float64(inter) / float64(len(a)-1+len(b)-1)
+	return 2 * float64(inter) / float64(len(a)+len(b))
 }
