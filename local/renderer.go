@@ -182,40 +182,28 @@ func (r *Renderer) Render(ctx context.Context, p *render.Plan) (render.Output, e
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
-// check validates the plan, naming the first problem and its fix.
+// check validates the plan with render.Validate, then what this renderer
+// needs on top: local files for the recording, narration and music.
 func (r *Renderer) check(p *render.Plan) error {
-	if p == nil || len(p.Segments) == 0 {
-		return fmt.Errorf("render: the plan has no segments: build it with render.Build (or add at least an intro)")
+	if err := render.Validate(p, render.ValidateOptions{}); err != nil {
+		return err
 	}
-	if p.Width <= 0 || p.Height <= 0 {
-		return fmt.Errorf("render %q: plan size %dx%d is not valid: set Plan.Width and Plan.Height", p.Title, p.Width, p.Height)
+	bad := func(format string, args ...any) error {
+		return &render.PlanError{Problems: []string{fmt.Sprintf(format, args...)}}
 	}
-	var at time.Duration
 	for i, s := range p.Segments {
-		if s.Duration <= 0 {
-			return fmt.Errorf("render %q: segment %d (%s) has no duration: give every segment a positive Duration", p.Title, i, s.Kind)
-		}
-		if d := s.Start - at; d > time.Millisecond || d < -time.Millisecond {
-			return fmt.Errorf("render %q: segment %d starts at %s, not where segment %d ends (%s): segments must follow each other without gaps", p.Title, i, secs(s.Start), i-1, secs(at))
-		}
-		at = s.Start + s.Duration
-		if s.Kind == render.SegClip && s.Card == nil {
-			if p.Source.Path == "" {
-				return fmt.Errorf("render %q: segment %d is a clip but Plan.Source has no local path: render with the backend that recorded it, or set Source.Path", p.Title, i)
-			}
-			if !s.Source.Valid() {
-				return fmt.Errorf("render %q: clip segment %d has an empty source span %s", p.Title, i, s.Source)
-			}
+		if s.Kind == render.SegClip && s.Card == nil && p.Source.Path == "" {
+			return bad("segment %d is a clip but Plan.Source has no local path: render with the backend that recorded it, or set Source.Path", i)
 		}
 		if s.Narration.Path != "" && !fileExists(s.Narration.Path) {
-			return fmt.Errorf("render %q: narration of segment %d (%s) does not exist: synthesise the voice again", p.Title, i, s.Narration.Path)
+			return bad("narration of segment %d (%s) does not exist: synthesise the voice again", i, s.Narration.Path)
 		}
 	}
 	if p.Source.Path != "" && !fileExists(p.Source.Path) {
-		return fmt.Errorf("render %q: source recording %s does not exist", p.Title, p.Source.Path)
+		return bad("source recording %s does not exist", p.Source.Path)
 	}
 	if p.Music != nil && p.Music.Media.Path != "" && !fileExists(p.Music.Media.Path) {
-		return fmt.Errorf("render %q: music %s does not exist: fix Plan.Music or leave it out", p.Title, p.Music.Media.Path)
+		return bad("music %s does not exist: fix Plan.Music or leave it out", p.Music.Media.Path)
 	}
 	return nil
 }

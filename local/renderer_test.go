@@ -14,6 +14,7 @@ import (
 	"github.com/tracepr/trace/internal/execx"
 	"github.com/tracepr/trace/internal/testutil"
 	"github.com/tracepr/trace/render"
+	"github.com/tracepr/trace/render/rendertest"
 	"github.com/tracepr/trace/session"
 )
 
@@ -90,26 +91,52 @@ func TestRenderPlan(t *testing.T) {
 func TestRenderRejectsBadPlans(t *testing.T) {
 	r := NewRenderer(RendererOptions{OutDir: t.TempDir()})
 	ctx := context.Background()
+	plan := func(segs ...render.Segment) *render.Plan {
+		var at time.Duration
+		for i := range segs {
+			segs[i].Start = at
+			at += segs[i].Duration
+		}
+		return &render.Plan{Schema: render.PlanSchema, Title: "t", Width: 640, Height: 360, Duration: at, Source: session.Media{ID: "remote-id"}, SourceLength: time.Minute, Segments: segs}
+	}
+	card := &render.Card{Title: "t"}
 	cases := map[string]struct {
 		plan *render.Plan
 		want string
 	}{
-		"empty":   {&render.Plan{Width: 640, Height: 360}, "no segments"},
-		"no size": {&render.Plan{Segments: []render.Segment{{Kind: render.SegIntro, Duration: time.Second}}}, "not valid"},
-		"gap": {&render.Plan{Width: 640, Height: 360, Segments: []render.Segment{
-			{Kind: render.SegIntro, Duration: time.Second}, {Kind: render.SegIntro, Start: 2 * time.Second, Duration: time.Second}}}, "without gaps"},
-		"clip without source": {&render.Plan{Width: 640, Height: 360, Segments: []render.Segment{
-			{Kind: render.SegClip, Duration: time.Second, Source: session.Span{End: time.Second}}}}, "Source has no local path"},
-		"missing narration": {&render.Plan{Width: 640, Height: 360, Segments: []render.Segment{
-			{Kind: render.SegIntro, Duration: time.Second, Narration: session.Media{Path: "/nonexistent/voice.wav"}}}}, "synthesise the voice again"},
+		"empty": {plan(), "no segments"},
+		"clip without local source": {plan(render.Segment{Kind: render.SegClip, Duration: time.Second, Source: session.Span{End: time.Second},
+			Narration: session.Media{ID: "v1", Duration: time.Second}}), "Source has no local path"},
+		"missing narration": {plan(render.Segment{Kind: render.SegIntro, Duration: 2 * time.Second, Card: card,
+			Narration: session.Media{Path: "/nonexistent/voice.wav", Duration: time.Second}}), "synthesise the voice again"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := r.Render(ctx, c.plan)
-			require.Error(t, err)
+			require.ErrorIs(t, err, render.ErrInvalidPlan)
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+func TestRendererConformance(t *testing.T) {
+	testutil.NeedTool(t, "ffmpeg", "ffprobe")
+	rendertest.TestRenderer(t, func(t *testing.T) rendertest.Setup {
+		dir := t.TempDir()
+		v := NewVoice(VoiceOptions{Dir: filepath.Join(dir, "voice")})
+		return rendertest.Setup{
+			Renderer:     NewRenderer(RendererOptions{}),
+			Source:       session.Media{Path: fixtureRecording(t)},
+			SourceLength: 3 * fixtureSceneLen,
+			Narration: func(t *testing.T, text string) session.Media {
+				m, err := v.Speak(context.Background(), text)
+				require.NoError(t, err)
+				return m
+			},
+			Tolerance: 2 * time.Second / 25,
+			OutDir:    filepath.Join(dir, "out"),
+		}
+	})
 }
 
 func TestVoiceEngines(t *testing.T) {
