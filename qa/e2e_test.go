@@ -89,9 +89,9 @@ func TestPollSurvivesGitHubFailures(t *testing.T) {
 
 func issueCommentEvent(t *testing.T, id int64, body, assoc string) []byte {
 	ev := map[string]any{
-		"action":  "created",
-		"issue":   map[string]any{"number": pr.Number, "pull_request": map[string]any{"url": "https://api.github.com/repos/tracepr/trace/pulls/7"}},
-		"comment": map[string]any{"id": id, "body": body, "author_association": assoc, "user": map[string]any{"login": "rev", "type": "User"}},
+		"action":     "created",
+		"issue":      map[string]any{"number": pr.Number, "pull_request": map[string]any{"url": "https://api.github.com/repos/tracepr/trace/pulls/7"}},
+		"comment":    map[string]any{"id": id, "body": body, "author_association": assoc, "user": map[string]any{"login": "rev", "type": "User"}},
 		"repository": map[string]any{"name": pr.Repo, "html_url": "https://github.com/tracepr/trace", "owner": map[string]any{"login": pr.Owner}},
 	}
 	b, err := json.Marshal(ev)
