@@ -154,6 +154,7 @@ Environment:
 	pf.StringVar(&a.backend, "backend", "", "local or videodb (env TRACE_BACKEND; default videodb when a VideoDB key is set, else local)")
 
 	root.AddCommand(
+		a.prDescriptionCommand(),
 		a.versionCommand(),
 		a.startCommand(),
 		a.stopCommand(),
