@@ -244,7 +244,7 @@ type Report struct {
 // missing. Lines too short to match alone ("}", "") follow their neighbour.
 func Classify(in Input) Report {
 	o := in.Options.withDefaults()
-	r := Report{Session: in.Session, Base: in.Diff.Base, Head: in.Diff.Head, From: in.From, To: in.To, Sources: in.Sources}
+	r := Report{Session: in.Session, Base: in.Diff.Base, Head: in.Diff.Head, From: in.From, To: in.To, Sources: in.Sources, Files: []File{}}
 	edits := append([]Edit(nil), in.Edits...)
 	sortEdits(edits)
 	byPath := map[string][]int{}

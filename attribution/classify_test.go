@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -185,4 +186,10 @@ func TestPercentsAddUp(t *testing.T) {
 	}
 	a, m, h, _ := Counts{Agent: 1, Mixed: 1, Human: 1, Total: 3}.Percents()
 	assert.Equal(t, []int{34, 33, 33}, []int{a, m, h})
+}
+
+func TestEmptyDiffJSON(t *testing.T) {
+	b, err := json.Marshal(Classify(Input{}))
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"files":[]`, "JSON readers get a list, never null")
 }

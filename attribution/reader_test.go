@@ -66,7 +66,7 @@ func TestClaudeFixture(t *testing.T) {
 	for _, e := range r.Edits {
 		byTool[e.Tool] = append(byTool[e.Tool], e)
 	}
-	require.Len(t, byTool["Edit"], 3, "the split message's repeated block counts once; the rejected edit is dropped; the sub-agent's edit is kept")
+	require.Len(t, byTool["Edit"], 4, "the split message's repeated block counts once; the rejected edit is dropped; both sub-agents' edits are kept")
 	first := byTool["Edit"][0]
 	assert.Equal(t, "README.md", first.Path, "out-of-order records are sorted by time")
 	main := byTool["Edit"][1]
@@ -76,6 +76,11 @@ func TestClaudeFixture(t *testing.T) {
 	assert.Equal(t, time.Date(2025, 9, 11, 13, 5, 9, 0, time.UTC), main.At, "the result's time is when the file changed")
 	assert.Contains(t, main.Lines, "\treturn errRetries")
 	assert.NotContains(t, main.Lines, "func Get(url string) error {", "context lines are not produced")
+
+	older := byTool["Edit"][3]
+	assert.Equal(t, "9f8e7d", older.SubAgent, "older layout: agent-<id>.jsonl beside the session")
+	assert.Equal(t, "docs/notes.md", older.Path)
+	assert.Equal(t, []string{"", "Retries are capped at three."}, older.Lines)
 
 	sub := byTool["Edit"][2]
 	assert.Equal(t, "a1b2c3", sub.SubAgent)
@@ -97,7 +102,7 @@ func TestClaudeFixture(t *testing.T) {
 	assert.Equal(t, 1, r.Stats.UnknownTypes)
 	assert.Equal(t, 1, r.Stats.OutOfWindow)
 	assert.Equal(t, 1, r.Stats.OtherProject)
-	assert.Equal(t, 2, r.Stats.Files)
+	assert.Equal(t, 3, r.Stats.Files)
 }
 
 func TestCodexFixture(t *testing.T) {

@@ -2,7 +2,6 @@ package attribution
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -262,9 +261,6 @@ func (d Dirs) Sources(log *slog.Logger) []Source {
 	}
 	return out
 }
-
-// errStop ends a walk early without being an error of its own.
-var errStop = errors.New("stop")
 
 func logger(l *slog.Logger) *slog.Logger {
 	if l == nil {
