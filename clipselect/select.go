@@ -510,7 +510,20 @@ func (s *selector) finalize(in []*clip) []clip {
 		}
 		out = append(out, c)
 	}
-	return out
+	// A trim above can move a clip's start past the next one's; make sure
+	// nothing overlaps, the earlier clip keeping its time.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].span.Start < out[j].span.Start })
+	clean := out[:0]
+	for _, c := range out {
+		if n := len(clean); n > 0 && c.span.Start < clean[n-1].span.End {
+			c.span.Start = clean[n-1].span.End
+			if c.span.Len() < s.opts.MinClip {
+				continue
+			}
+		}
+		clean = append(clean, c)
+	}
+	return clean
 }
 
 func mergeClips(a, b clip) clip {
