@@ -48,7 +48,7 @@ type Options struct {
 	Text func(prompt, responseType string) any
 	// MaxStoredUpload is how many bytes of each upload are kept for
 	// Upload(token).Data; larger files keep only their size and hash.
-	// Zero means 8 MiB.
+	// Zero means 8 MiB; negative keeps no bytes.
 	MaxStoredUpload int64
 	// SkipCallbacks stops the server from POSTing results to callback URLs.
 	SkipCallbacks bool
