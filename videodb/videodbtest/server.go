@@ -406,6 +406,9 @@ func (s *Server) base() string { return s.srv.URL }
 
 // serve records the request, applies faults and auth, then routes it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
 	clean := strings.Trim(r.URL.Path, "/")
 	rec := Request{Method: r.Method, Path: clean, Query: r.URL.Query(), Header: r.Header.Clone()}
 	f := s.takeFault(r.Method, clean)
