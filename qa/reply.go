@@ -3,8 +3,6 @@ package qa
 import (
 	"fmt"
 	"strings"
-
-	"github.com/tracepr/trace/session"
 )
 
 // ReplyMarker opens every comment the bot writes, so the bot (and any other
@@ -36,9 +34,12 @@ func formatReply(question, answer string, found []Found, sessionID string, max i
 	var clips []string
 	for i, f := range found {
 		line := fmt.Sprintf("%d. **%s**", i+1, f.Clip.String())
-		if f.URL != "" {
+		switch {
+		case linkable(f.URL):
 			line = fmt.Sprintf("%d. [%s](%s)", i+1, f.Clip.String(), f.URL)
-		} else {
+		case f.URL != "":
+			line += " (clip kept on the author's machine)"
+		default:
 			line += " (clip unavailable)"
 		}
 		if f.Text != "" {
@@ -108,4 +109,10 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-var _ = session.Clock
+// linkable reports whether a clip location can be linked in a comment: a
+// URL with a scheme, not a file on the author's machine (the local backend
+// returns paths, which must not be published).
+func linkable(u string) bool {
+	scheme, rest, ok := strings.Cut(u, "://")
+	return ok && rest != "" && scheme != "file" && !strings.ContainsAny(scheme, "/\\ ")
+}

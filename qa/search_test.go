@@ -136,3 +136,17 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+func TestFormatReplyNeverLinksLocalFiles(t *testing.T) {
+	found := []Found{
+		{Clip: sp(0, 10), URL: "/home/dev/.trace/sessions/abcd1234/clips/000-010.mp4"},
+		{Clip: sp(20, 30), URL: "file:///home/dev/clip.mp4"},
+		{Clip: sp(40, 50), URL: "https://stream.example/clip.m3u8"},
+		{Clip: sp(60, 70)},
+	}
+	r := formatReply("q", "a", found, "abcd1234", 0)
+	assert.NotContains(t, r, "/home/dev")
+	assert.Contains(t, r, "1. **0:00–0:10** (clip kept on the author's machine)")
+	assert.Contains(t, r, "[0:40–0:50](https://stream.example/clip.m3u8)")
+	assert.Contains(t, r, "4. **1:00–1:10** (clip unavailable)")
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tracepr/trace/internal/execx"
 	"github.com/tracepr/trace/session"
 )
 
@@ -73,7 +74,7 @@ func exitCode(ctx context.Context, err error) int {
 		return exitUsage
 	case errors.Is(err, session.ErrNotFound), errors.Is(err, session.ErrAmbiguous), errors.Is(err, session.ErrNotIndexed):
 		return exitNotFound
-	case errors.Is(err, session.ErrStore):
+	case errors.Is(err, session.ErrStore), errors.Is(err, execx.ErrNotInstalled):
 		return exitConfig
 	case errors.Is(err, session.ErrLocked), errors.Is(err, session.ErrCorrupt), errors.Is(err, session.ErrSchema), errors.Is(err, session.ErrTransition):
 		return exitConflict
@@ -162,6 +163,12 @@ Environment:
 		a.contributionMapCommand(),
 		a.timelineCommand(),
 		a.focusCommand(),
+		a.sessionsCommand(),
+		a.inspectCommand(),
+		a.transcriptCommand(),
+		a.doctorCommand(),
+		a.qaPollCommand(),
+		a.serveCommand(),
 	)
 	return root
 }
