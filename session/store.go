@@ -146,16 +146,17 @@ func (st *Store) Create(opts CreateOptions) (*Session, error) {
 // it. It fails with ErrNotFound, an *AmbiguousError, or a clear error for a
 // corrupt or too-new metadata.json.
 func (st *Store) Get(idOrPrefix string) (*Session, error) {
-	id, err := st.resolve(idOrPrefix)
+	id, err := st.Resolve(idOrPrefix)
 	if err != nil {
 		return nil, err
 	}
 	return st.load(id)
 }
 
-// resolve maps an id or unique id prefix to the id of an existing session
-// directory, without reading its metadata.
-func (st *Store) resolve(idOrPrefix string) (string, error) {
+// Resolve maps an id or a unique id prefix to the id of an existing session
+// directory, without reading its metadata (so it works for a corrupt
+// session too). It fails with ErrNotFound or an *AmbiguousError.
+func (st *Store) Resolve(idOrPrefix string) (string, error) {
 	if idOrPrefix == "" {
 		return "", fmt.Errorf("no session id given: pass an id (see `trace sessions`): %w", ErrNotFound)
 	}
@@ -270,7 +271,7 @@ func (st *Store) Latest() (*Session, error) {
 // A session whose metadata is corrupt or too new can be deleted too. It
 // refuses while another live process holds the session's lock.
 func (st *Store) Delete(idOrPrefix string) error {
-	id, err := st.resolve(idOrPrefix)
+	id, err := st.Resolve(idOrPrefix)
 	if err != nil {
 		return err
 	}

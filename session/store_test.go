@@ -436,3 +436,14 @@ func TestErrorsUnwrap(t *testing.T) {
 	err = &session.AmbiguousError{Prefix: "a", Matches: []string{"a1", "a2"}}
 	assert.True(t, errors.Is(err, session.ErrAmbiguous))
 }
+
+func TestResolve(t *testing.T) {
+	st := newStore(t)
+	c := create(t, st, "cafe0001")
+	require.NoError(t, os.WriteFile(c.Path(session.MetadataFile), []byte("{"), 0o600))
+	id, err := st.Resolve("cafe")
+	require.NoError(t, err, "a corrupt session still resolves")
+	assert.Equal(t, "cafe0001", id)
+	_, err = st.Resolve("beef")
+	assert.ErrorIs(t, err, session.ErrNotFound)
+}

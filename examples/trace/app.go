@@ -163,6 +163,10 @@ Environment:
 		a.contributionMapCommand(),
 		a.timelineCommand(),
 		a.focusCommand(),
+		a.sessionsCommand(),
+		a.inspectCommand(),
+		a.transcriptCommand(),
+		a.doctorCommand(),
 		a.qaPollCommand(),
 		a.serveCommand(),
 	)
