@@ -30,7 +30,7 @@ func ExampleFFmpeg_Args() {
 	args, _ := rec.Args(capture.Request{Audio: true})
 	fmt.Println(strings.Join(args[8:22], " "))
 	// Output:
-	// -thread_queue_size 512 -f x11grab -framerate 10 -draw_mouse 1 -i :0 -thread_queue_size 512 -f pulse
+	// -thread_queue_size 8 -f x11grab -framerate 10 -draw_mouse 1 -i :0 -thread_queue_size 512 -f pulse
 }
 
 // Record runs a whole session until RequestStop; here with the fake

@@ -131,7 +131,7 @@ func (f *FFmpeg) Args(req Request) ([]string, error) {
 		if display == "" {
 			display = ":0"
 		}
-		args = append(args, "-thread_queue_size", "512", "-f", "x11grab", "-framerate", fps, "-draw_mouse", "1")
+		args = append(args, "-thread_queue_size", videoQueue, "-f", "x11grab", "-framerate", fps, "-draw_mouse", "1")
 		if req.Size != "" {
 			args = append(args, "-video_size", req.Size)
 		}
@@ -220,6 +220,13 @@ func (f *FFmpeg) Args(req Request) ([]string, error) {
 	}
 	return args, nil
 }
+
+// videoQueue bounds the raw frames queued between the screen grabber and
+// the encoder. A large queue lets a loaded machine pile up seconds of raw
+// 1080p frames (8 MB each) that a stop then drops; a small one makes the
+// grabber wait, and x11grab stamps frames with the wall clock, so a
+// slow encoder costs frames, not time.
+const videoQueue = "8"
 
 // teeEscape escapes the characters the tee muxer treats specially.
 func teeEscape(s string) string {
