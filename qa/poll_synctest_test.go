@@ -4,6 +4,8 @@ package qa_test
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -20,12 +22,15 @@ import (
 // bodies differ from the last call.
 type memSource struct {
 	sink  *ghprtest.MemSink
-	calls int
+	calls atomic.Int32
+	mu    sync.Mutex
 	last  string
 }
 
 func (m *memSource) Comments(ctx context.Context) ([]ghpr.Comment, bool, error) {
-	m.calls++
+	m.calls.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	cs := m.sink.Comments(pr)
 	sig := ""
 	for _, c := range cs {
@@ -48,15 +53,15 @@ func TestPollEveryIntervalUntilCancelled(t *testing.T) {
 
 		time.Sleep(time.Second)
 		synctest.Wait()
-		assert.Equal(t, 1, src.calls, "first poll at once")
+		assert.Equal(t, 1, int(src.calls.Load()), "first poll at once")
 		sink.AddComment(pr, ghpr.Comment{Author: "rev", Association: "MEMBER", Body: "/trace why the retry?"})
 		time.Sleep(30 * time.Second)
 		synctest.Wait()
-		assert.Equal(t, 2, src.calls)
+		assert.Equal(t, 2, int(src.calls.Load()))
 		require.Len(t, sink.Comments(pr), 2, "answered on the next poll")
 		time.Sleep(60 * time.Second)
 		synctest.Wait()
-		assert.Equal(t, 4, src.calls)
+		assert.Equal(t, 4, int(src.calls.Load()))
 		assert.Len(t, sink.Comments(pr), 2, "never twice")
 
 		cancel()
