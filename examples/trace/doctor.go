@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -326,8 +325,11 @@ func checkChromium(ctx context.Context, a *app) []checkResult {
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
-	if i := bytes.IndexByte([]byte(s), '\n'); i >= 0 {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
+	}
+	if i := strings.Index(s, " Copyright"); i > 0 {
+		s = s[:i] // ffmpeg's version line goes on with its copyright
 	}
 	return strings.TrimSpace(s)
 }
