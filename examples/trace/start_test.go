@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -168,7 +169,8 @@ func TestStartStopUnderXvfb(t *testing.T) {
 	t.Run("ForegroundCtrlC", func(t *testing.T) {
 		c := newCLI(t)
 		cmd := c.cmd("--json", "start", "--foreground", "--project", "", "--no-mic")
-		var o, e bytes.Buffer
+		var o bytes.Buffer
+		var e lockedBuffer
 		cmd.Stdout, cmd.Stderr = &o, &e
 		require.NoError(t, cmd.Start())
 		require.Eventually(t, func() bool { return strings.Contains(e.String(), "press Ctrl-C") }, 20*time.Second, 50*time.Millisecond)
@@ -202,6 +204,19 @@ func TestStartStopUnderXvfb(t *testing.T) {
 		assert.Empty(t, list.Sessions, "no session is created for a desktop that cannot be recorded")
 	})
 }
+
+// lockedBuffer is a bytes.Buffer safe to read while a process writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // childPIDs lists the direct children of pid (Linux /proc).
 func childPIDs(pid int) []int {
