@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -95,4 +100,44 @@ func TestQAPollCommandEndToEnd(t *testing.T) {
 	_, errs, code = run("qa-poll", pr.URL(), "--once")
 	assert.Equal(t, exitConfig, code)
 	assert.Contains(t, errs, "GitHub refused the token")
+}
+
+func TestServeWebhookEndToEnd(t *testing.T) {
+	home := t.TempDir()
+	s := indexedSession(t, home)
+	pr := ghpr.PR{Owner: "acme", Repo: "api", Number: 42}
+	require.NoError(t, ghpr.LinkSession(s, pr))
+	gh := ghprtest.NewServer()
+	defer gh.Close()
+	gh.AddPR(pr, ghprtest.PROptions{})
+	id := gh.AddReviewComment(pr, "/trace why the upload retry?", ghprtest.CommentOptions{Author: "rev", Association: "OWNER", Path: "upload/retry.go", Line: 9})
+	t.Setenv("GITHUB_TOKEN", "test-token")
+	t.Setenv(envGitHubAPI, gh.URL)
+
+	a := newApp(io.Discard, io.Discard)
+	a.home, a.backend = home, "local"
+	a.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	secret := []byte("serve-test-secret")
+	h, hook := a.serveHandler(serveOptions{secret: secret, page: true, qa: qaFlags{associations: []string{"OWNER"}, maxReply: 3000}})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	body := []byte(`{"action":"created","comment":{"id":` + strconv.FormatInt(id, 10) + `,"body":"/trace why the upload retry?","path":"upload/retry.go","line":9,` +
+		`"author_association":"OWNER","user":{"login":"rev","type":"User"}},"pull_request":{"number":42},` +
+		`"repository":{"name":"api","html_url":"https://github.com/acme/api","owner":{"login":"acme"}}}`)
+	for i := 0; i < 2; i++ { // GitHub may deliver twice
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/webhook", bytes.NewReader(body))
+		req.Header.Set("X-GitHub-Event", "pull_request_review_comment")
+		req.Header.Set("X-Hub-Signature-256", ghpr.Sign(secret, body))
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusAccepted, resp.StatusCode)
+		hook.Wait()
+	}
+	require.NoError(t, hook.Shutdown(context.Background()))
+	cs := gh.Comments(pr, ghpr.ReviewComment)
+	require.Len(t, cs, 2, "one reply, in the line comment's thread")
+	assert.Equal(t, id, cs[1].InReplyTo)
+	assert.Contains(t, cs[1].Body, "upload retry after timeout")
 }
