@@ -48,7 +48,8 @@ type JSONLStats struct {
 }
 
 // ReadJSONL reads a JSON-lines file. Lines that do not decode (a torn last
-// line after a crash, garbage) are skipped and counted, never fatal. A
+// line after a crash, garbage, a bare null) are skipped and counted, never
+// fatal. A
 // missing file is an empty result.
 func ReadJSONL[T any](path string) ([]T, JSONLStats, error) {
 	f, err := os.Open(path)
@@ -69,10 +70,12 @@ func DecodeJSONL[T any](r io.Reader) ([]T, JSONLStats, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
 		line, err := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
+		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 			st.Lines++
 			var v T
-			if jerr := json.Unmarshal(line, &v); jerr != nil {
+			if bytes.Equal(trimmed, []byte("null")) {
+				st.Skipped++ // decodes without error, but is no record
+			} else if jerr := json.Unmarshal(line, &v); jerr != nil {
 				st.Skipped++
 			} else {
 				out = append(out, v)

@@ -30,6 +30,7 @@ func TestReadJSONL(t *testing.T) {
 		{"garbage in the middle", "{\"t\":1,\"path\":\"a.go\"}\nnot json at all\n\x00\x00\x00\n{\"t\":3,\"path\":\"c.go\"}\n", []string{"a.go", "c.go"}, 4, 2},
 		{"blank lines ignored", "\n\n  \n{\"t\":1,\"path\":\"a.go\"}\r\n\n", []string{"a.go"}, 1, 0},
 		{"wrong type", "{\"t\":\"soon\",\"path\":\"a.go\"}\n[1,2]\n", nil, 2, 2},
+		{"null is no record", "null\n{\"t\":1,\"path\":\"a.go\"}\n  null  \n", []string{"a.go"}, 3, 2},
 		{"torn then appended on same line", "{\"t\":1,\"path\":\"a.go\"}\n{\"t\":2,\"pa{\"t\":3,\"path\":\"c.go\"}\n", []string{"a.go"}, 2, 1},
 	}
 	for _, tt := range tests {

@@ -128,6 +128,9 @@ func (m *Metadata) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// maxLength bounds a believable recording: longer means a broken file.
+const maxLength = 1000 * time.Hour
+
 func (m *Metadata) check(path string) error {
 	if m.Schema > SchemaVersion {
 		return fmt.Errorf("%s has schema %d; this trace reads up to schema %d: upgrade trace: %w", path, m.Schema, SchemaVersion, ErrSchema)
@@ -137,6 +140,9 @@ func (m *Metadata) check(path string) error {
 	}
 	if m.ID == "" {
 		return fmt.Errorf("%s has no session id: restore it or delete the session: %w", path, ErrCorrupt)
+	}
+	if m.Length < 0 || m.Length > maxLength {
+		return fmt.Errorf("%s has a negative or out-of-range length: fix the file or delete the session: %w", path, ErrCorrupt)
 	}
 	if !m.Status.Valid() {
 		return fmt.Errorf("%s has unknown status %q: upgrade trace or fix the file: %w", path, m.Status, ErrCorrupt)

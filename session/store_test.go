@@ -266,6 +266,8 @@ func TestMetadataProblems(t *testing.T) {
 		{"not json", "\x00\x01garbage", session.ErrCorrupt, "trace sessions rm aaaa3333"},
 		{"empty", "", session.ErrCorrupt, "trace sessions rm aaaa3333"},
 		{"wrong type", `{"schema":"one"}`, session.ErrCorrupt, "fix the JSON"},
+		{"negative length", valid(func(m map[string]any) { m["length"] = -3.5 }), session.ErrCorrupt, "negative or out-of-range length"},
+		{"huge length", valid(func(m map[string]any) { m["length"] = 1e300 }), session.ErrCorrupt, "negative or out-of-range length"},
 		{"array", `[]`, session.ErrCorrupt, "fix the JSON"},
 	}
 	for _, tt := range tests {

@@ -12,12 +12,21 @@ import (
 func Seconds(d time.Duration) float64 { return d.Seconds() }
 
 // FromSeconds converts float seconds (as found on the wire) to a duration,
-// rounded to the nearest microsecond so that round trips are stable.
+// rounded to the nearest microsecond so that round trips are stable. Values
+// beyond what a Duration holds (about 292 years) saturate; NaN is zero.
 func FromSeconds(s float64) time.Duration {
-	if math.IsNaN(s) || math.IsInf(s, 0) {
+	if math.IsNaN(s) {
 		return 0
 	}
-	return (time.Duration(math.Round(s*1e6)) * time.Microsecond)
+	const maxMicros = float64(math.MaxInt64 / int64(time.Microsecond))
+	us := math.Round(s * 1e6)
+	switch {
+	case us >= maxMicros:
+		return math.MaxInt64
+	case us <= -maxMicros:
+		return math.MinInt64
+	}
+	return time.Duration(us) * time.Microsecond
 }
 
 // Span is the half-open interval [Start, End) of offsets from the session
