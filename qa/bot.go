@@ -51,8 +51,9 @@ type (
 	}
 )
 
-// DefaultAssociations are the commenters answered by default.
-var DefaultAssociations = []string{"OWNER", "MEMBER", "COLLABORATOR"}
+// DefaultAssociations returns the commenters answered by default: the
+// repository's owners, members and collaborators.
+func DefaultAssociations() []string { return []string{"OWNER", "MEMBER", "COLLABORATOR"} }
 
 // Config sets up a Bot. Sink, Index and Session are required.
 type Config struct {
@@ -102,7 +103,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg.Answerer = &narrate.Narrator{Grounds: cfg.Grounds, Log: cfg.Logger}
 	}
 	if len(cfg.Associations) == 0 {
-		cfg.Associations = DefaultAssociations
+		cfg.Associations = DefaultAssociations()
 	}
 	if cfg.Search.Length == 0 {
 		cfg.Search.Length = cfg.Session.Meta.Length

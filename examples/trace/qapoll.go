@@ -25,7 +25,7 @@ type qaFlags struct {
 }
 
 func (f *qaFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringSliceVar(&f.associations, "associations", qa.DefaultAssociations, "author associations answered (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR…)")
+	cmd.Flags().StringSliceVar(&f.associations, "associations", qa.DefaultAssociations(), "author associations answered (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR…)")
 	cmd.Flags().BoolVar(&f.noteOthers, "note-others", false, "reply with a short note to commenters who may not ask, instead of staying silent")
 	cmd.Flags().IntVar(&f.maxReply, "max-reply", qa.DefaultMaxReply, "longest reply, in bytes")
 }
