@@ -89,7 +89,7 @@ func Detect(env Env) (Choice, error) {
 		}
 		for _, d := range portalOnly {
 			if strings.Contains(desktop, d) {
-				return Choice{}, fmt.Errorf("%s on Wayland lets apps record the screen only through the desktop portal, which trace does not drive yet (x11grab would record black frames): log out and pick the \"%s on Xorg\" (X11) session at the login screen, then run trace start again: %w", env.CurrentDesktop, env.CurrentDesktop, ErrUnsupported)
+				return Choice{}, fmt.Errorf("%s on Wayland lets apps record the screen only through the desktop portal, which trace does not drive yet (x11grab would record black frames): log out, pick an X11 session at the login screen (\"GNOME on Xorg\", \"Plasma (X11)\"), then run trace start again: %w", env.CurrentDesktop, ErrUnsupported)
 			}
 		}
 		if desktop == "" && env.Display != "" && !strings.EqualFold(env.SessionType, "wayland") {

@@ -48,6 +48,7 @@ var doctorChecks = []doctorCheck{
 	checkVoice,
 	checkTesseract,
 	checkDisplay,
+	checkCapture,
 	checkStore,
 	checkVideoDB,
 	checkGitHub,

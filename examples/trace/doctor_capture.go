@@ -1,52 +1,59 @@
 package main
 
 import (
+	"context"
+	"strings"
+
 	"github.com/tracepr/trace/capture"
 	"github.com/tracepr/trace/internal/execx"
 )
 
-// captureCheck is what `trace doctor` says about recording on this
-// machine: which recorder `trace start` would use and why, how the active
-// window is read, and what is missing with the fix for each.
-type captureCheck struct {
-	OK           bool     `json:"ok"` // a recording can be made (Problems may still hold warnings)
-	Recorder     string   `json:"recorder,omitempty"`
-	Reason       string   `json:"reason"`
-	WindowSource string   `json:"window_source,omitempty"`
-	Problems     []string `json:"problems,omitempty"` // each names the thing and the fix
-}
-
-// checkCapture inspects the environment and the tools a recording needs.
-func (a *app) checkCapture() captureCheck {
+// checkCapture says which recorder `trace start` would use on this
+// desktop and why, whether its tools are installed, and how the active
+// window is read. Recording is optional for the local backend (recorded
+// sessions can still be processed), so problems are WARN.
+func checkCapture(ctx context.Context, a *app) []checkResult {
 	env := capture.EnvFromOS()
-	var c captureCheck
+	var out []checkResult
 	choice, err := capture.Detect(env)
 	if err != nil {
-		c.Reason = err.Error()
-		c.Problems = append(c.Problems, err.Error())
-		return c
-	}
-	c.Recorder, c.Reason = choice.Name, choice.Reason
-	c.OK = true
-	for _, tool := range recorderTools(choice.Name) {
-		if _, err := execx.Look(tool); err != nil {
-			c.OK = false
-			c.Problems = append(c.Problems, err.Error())
-		}
-	}
-	if _, name, err := capture.DetectWindowSource(env); err == nil {
-		c.WindowSource = name
-		tools := map[string][]string{"xdotool+xprop": {"xdotool", "xprop"}, "hyprctl": {"hyprctl"}, "swaymsg": {"swaymsg"}}[name]
-		for _, tool := range tools {
+		out = append(out, checkResult{Name: "recorder", Status: checkWarn, Detail: "`trace start` cannot record this desktop", Fix: oneLine(err)})
+	} else {
+		r := checkResult{Name: "recorder", Status: checkPass, Detail: choice.Name + ": " + choice.Reason}
+		var missingTools []string
+		for _, tool := range recorderTools(choice.Name) {
 			if _, err := execx.Look(tool); err != nil {
-				c.Problems = append(c.Problems, "active window titles will not be recorded: "+err.Error())
+				missingTools = append(missingTools, tool)
+				if h := execx.InstallHint(tool); h != "" && !strings.Contains(r.Fix, h) {
+					r.Fix = strings.TrimPrefix(r.Fix+"; "+h, "; ")
+				}
 			}
 		}
-	} else {
-		c.Problems = append(c.Problems, err.Error())
+		if len(missingTools) > 0 {
+			r.Status = checkWarn
+			r.Detail = choice.Name + " needs " + strings.Join(missingTools, ", ") + ", which is not installed (" + choice.Reason + ")"
+			if r.Fix == "" {
+				r.Fix = "install " + strings.Join(missingTools, ", ")
+			}
+		}
+		out = append(out, r)
 	}
-	if _, err := execx.Look("git"); err != nil {
-		c.Problems = append(c.Problems, "git-ignored files will show up in the save log: "+err.Error())
+	_, name, err := capture.DetectWindowSource(env)
+	if err != nil {
+		return append(out, checkResult{Name: "active window", Status: checkWarn, Detail: oneLine(err), Fix: "nothing to do unless you want window titles in the timeline: record on X11, Sway, Hyprland, macOS or Windows"})
 	}
-	return c
+	tools := map[string][]string{"xdotool+xprop": {"xdotool", "xprop"}, "hyprctl": {"hyprctl"}, "swaymsg": {"swaymsg"}}[name]
+	for _, tool := range tools {
+		if _, err := execx.Look(tool); err != nil {
+			fix := execx.InstallHint(tool)
+			if fix == "" {
+				fix = "install " + tool
+			}
+			if tool == "xprop" {
+				fix = "apt-get install x11-utils"
+			}
+			return append(out, checkResult{Name: "active window", Status: checkWarn, Detail: tool + " is not installed: window titles will not be recorded", Fix: fix})
+		}
+	}
+	return append(out, checkResult{Name: "active window", Status: checkPass, Detail: "read with " + name + " (titles are redacted)"})
 }
