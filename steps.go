@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/tracepr/trace/session"
@@ -57,10 +58,28 @@ type stepper struct {
 	prefix   string // step name prefix, e.g. "generate/owner-repo-7/"
 	progress func(Event)
 	failAt   string // test hook: fail this step after it ran, before recording it
+	// failBefore is a test hook: fail this step before it runs, as a kill
+	// just before it would.
+	failBefore string
+
+	// mu guards the session's step records and metadata: steps run side
+	// by side.
+	mu sync.Mutex
+	// emu serialises progress callbacks.
+	emu sync.Mutex
+}
+
+// record returns the stored record of a step.
+func (st *stepper) record(name string) (session.StepRecord, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.s.Step(name)
 }
 
 func (st *stepper) emit(e Event) {
 	if st.progress != nil {
+		st.emu.Lock()
+		defer st.emu.Unlock()
 		st.progress(e)
 	}
 }
@@ -76,7 +95,7 @@ func runStep[T any](ctx context.Context, st *stepper, name, out string, inputs a
 		return zero, false, fmt.Errorf("step %s: hash inputs: %w", full, err)
 	}
 	in := map[string]string{"inputs": h}
-	if rec, ok := st.s.Step(full); ok && rec.Same(in) {
+	if rec, ok := st.record(full); ok && rec.Same(in) {
 		var v T
 		if err := st.s.ReadJSON(out, &v); err == nil {
 			st.emit(Event{Step: full, State: StateSkipped})
@@ -88,6 +107,9 @@ func runStep[T any](ctx context.Context, st *stepper, name, out string, inputs a
 	}
 	if err := ctx.Err(); err != nil {
 		return zero, false, err
+	}
+	if st.failBefore == full {
+		return zero, false, fmt.Errorf("step %s: %w", full, ErrInjected)
 	}
 	start := time.Now()
 	st.emit(Event{Step: full, State: StateStart})
@@ -102,7 +124,10 @@ func runStep[T any](ctx context.Context, st *stepper, name, out string, inputs a
 	if err := st.s.WriteJSON(out, v); err != nil {
 		return zero, false, err
 	}
-	if err := st.s.RecordStep(full, session.StepRecord{Inputs: in, Outputs: map[string]string{"file": out}}); err != nil {
+	st.mu.Lock()
+	err = st.s.RecordStep(full, session.StepRecord{Inputs: in, Outputs: map[string]string{"file": out}})
+	st.mu.Unlock()
+	if err != nil {
 		return zero, false, err
 	}
 	st.emit(Event{Step: full, State: StateDone, Elapsed: time.Since(start)})
