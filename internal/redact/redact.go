@@ -25,6 +25,8 @@ type rule struct {
 	pre func(line string) bool
 }
 
+func hasDigitOrSymbol(line string) bool { return hasDigit(line) || hasSymbol(line) }
+
 func hasAssign(line string) bool { return strings.ContainsAny(line, "=:") }
 
 // runOf returns a pre test for a run of at least n token characters.
@@ -110,6 +112,10 @@ var rules = []rule{
 	{name: "bare secret", pre: hasAssign, hints: sensitiveWords, fold: true, group: 2,
 		re:   regexp.MustCompile(`(?i)(\b[A-Za-z0-9_.\-]*(?:` + sensitiveNames + `)[A-Za-z0-9_.\-]*\s*(?:=|:)\s*)([^\s"'` + "`" + `,;(){}\[\]<>]{8,})`),
 		keep: func(v, _ string) bool { return isPlaceholder(v) || isPath(v) || isDottedRef(v) || !looksGenerated(v) }},
+	// "the password is hunter2x": a said or typed password with a digit or symbol.
+	{name: "password in words", pre: hasDigitOrSymbol, hints: []string{"passw", "passphrase", "pin"}, fold: true, group: 2,
+		re:   regexp.MustCompile(`(?i)(\b(?:passw(?:or)?d|passphrase|pin(?:\s+code)?)\s+(?:is|was|will\s+be|should\s+be)\s+["']?)([^\s"',;]{4,})`),
+		keep: func(v, _ string) bool { return isPlaceholder(v) || !hasDigit(v) && !hasSymbol(v) }},
 	// A long random-looking token in the few words after key, secret,
 	// token, password… ("my api key is 9f8c…").
 	{name: "token near a sensitive word", pre: runOf(20), hints: sensitiveWords, fold: true, group: 2,

@@ -100,6 +100,8 @@ func TestCases(t *testing.T) {
 		{"spoken key in a transcript", "okay so the key is 9f3Kx0Qm2LpZ8vR1tY6wB4nC and then", "okay so the key is [REDACTED] and then"},
 		{"git sha next to key is kept", "the key change landed in 4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a3", "the key change landed in 4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a3"},
 		{"two secrets on a line", "GITHUB_TOKEN=ghp_aaaaBBBBccccDDDDeeeeFFFFgggg11112222 SLACK=xoxb-1234567890-abcdefghij", "GITHUB_TOKEN=[REDACTED] SLACK=[REDACTED]"},
+		{"password said aloud", "the password is wrong, try again", "the password is wrong, try again"},
+		{"password with digits said aloud", "the password is hunter2x", "the password is [REDACTED]"},
 		{"already masked", "password=[REDACTED]", "password=[REDACTED]"},
 		{"markdown comment marker", "<!-- trace:focus:3f9c2a7b10e4d5c6 -->", "<!-- trace:focus:3f9c2a7b10e4d5c6 -->"},
 	}
