@@ -97,23 +97,9 @@ func (s *Sink) UpsertComment(ctx context.Context, pr PR, key Key, body string) (
 		}
 	}
 	if existing == nil {
-		opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	scan:
-		for {
-			cs, resp, err := gh.Issues.ListComments(ctx, pr.Owner, pr.Repo, pr.Number, opts)
-			if err != nil {
-				return Comment{}, s.c.wrap(err, what)
-			}
-			for _, ic := range cs {
-				if HasMarker(ic.GetBody(), key) {
-					existing = ic
-					break scan
-				}
-			}
-			if resp.NextPage == 0 {
-				break
-			}
-			opts.Page = resp.NextPage
+		var err error
+		if existing, err = s.findMarked(ctx, pr, key); err != nil {
+			return Comment{}, s.c.wrap(err, what)
 		}
 	}
 	var out *github.IssueComment
@@ -125,6 +111,9 @@ func (s *Sink) UpsertComment(ctx context.Context, pr PR, key Key, body string) (
 		out, _, err = gh.Issues.EditComment(ctx, pr.Owner, pr.Repo, existing.GetID(), &github.IssueComment{Body: github.String(full)})
 	default:
 		out, _, err = gh.Issues.CreateComment(ctx, pr.Owner, pr.Repo, pr.Number, &github.IssueComment{Body: github.String(full)})
+		if err == nil {
+			out, err = s.settleRace(ctx, pr, key, out, full)
+		}
 	}
 	if err != nil {
 		return Comment{}, s.c.wrap(err, what)
@@ -133,6 +122,45 @@ func (s *Sink) UpsertComment(ctx context.Context, pr PR, key Key, body string) (
 	s.ids[cacheKey(pr, key)] = out.GetID()
 	s.mu.Unlock()
 	return fromIssueComment(out), nil
+}
+
+// findMarked returns the oldest conversation comment of the PR marked with
+// key, scanning every page, or nil.
+func (s *Sink) findMarked(ctx context.Context, pr PR, key Key) (*github.IssueComment, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		cs, resp, err := s.c.gh.Issues.ListComments(ctx, pr.Owner, pr.Repo, pr.Number, opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, ic := range cs {
+			if HasMarker(ic.GetBody(), key) {
+				return ic, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return nil, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// settleRace makes sure that a comment just created is the only one for
+// key: when another run created one at the same time, the older comment
+// wins, gets this body, and the newer one (ours) is deleted.
+func (s *Sink) settleRace(ctx context.Context, pr PR, key Key, ours *github.IssueComment, full string) (*github.IssueComment, error) {
+	first, err := s.findMarked(ctx, pr, key)
+	if err != nil || first == nil || first.GetID() == ours.GetID() {
+		return ours, err
+	}
+	if _, err := s.c.gh.Issues.DeleteComment(ctx, pr.Owner, pr.Repo, ours.GetID()); err != nil {
+		return ours, err
+	}
+	if first.GetBody() == full {
+		return first, nil
+	}
+	out, _, err := s.c.gh.Issues.EditComment(ctx, pr.Owner, pr.Repo, first.GetID(), &github.IssueComment{Body: github.String(full)})
+	return out, err
 }
 
 // UpsertSection sets key's section of the PR description (see

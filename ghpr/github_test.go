@@ -3,7 +3,9 @@ package ghpr_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,4 +210,52 @@ func TestSinkReactAndEdit(t *testing.T) {
 	cs := s.Comments(testPR, ghpr.ReviewComment)
 	require.Len(t, cs, 2)
 	assert.Equal(t, "second", cs[1].Body)
+}
+
+func TestUpsertCommentRaceLeavesOne(t *testing.T) {
+	s := ghprtest.NewServer()
+	defer s.Close()
+	s.AddPR(testPR, ghprtest.PROptions{})
+	key := ghpr.Key{Kind: "walkthrough", Session: "s0000001"}
+	ctx := context.Background()
+	// Two machines publish at once, each with its own sink.
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Client("t").Sink().UpsertComment(ctx, testPR, key, "walkthrough")
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	var marked int
+	for _, c := range s.Comments(testPR, ghpr.IssueComment) {
+		if ghpr.HasMarker(c.Body, key) {
+			marked++
+		}
+	}
+	assert.Equal(t, 1, marked)
+}
+
+func TestUpsertCommentRecreatesADeletedComment(t *testing.T) {
+	s := ghprtest.NewServer()
+	defer s.Close()
+	s.AddPR(testPR, ghprtest.PROptions{})
+	key := ghpr.Key{Kind: "focus", Session: "s0000001"}
+	ctx := context.Background()
+	sink := s.Client("t").Sink()
+	c, err := sink.UpsertComment(ctx, testPR, key, "v1")
+	require.NoError(t, err)
+	// Someone deletes it by hand; the next upsert creates it again.
+	req, _ := http.NewRequest(http.MethodDelete, s.URL+"repos/tracepr/trace/issues/comments/"+strconv.FormatInt(c.ID, 10), nil)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Empty(t, s.Comments(testPR, ghpr.IssueComment))
+	_, err = sink.UpsertComment(ctx, testPR, key, "v2")
+	require.NoError(t, err)
+	cs := s.Comments(testPR, ghpr.IssueComment)
+	require.Len(t, cs, 1)
+	assert.Contains(t, cs[0].Body, "v2")
 }

@@ -22,8 +22,8 @@ import (
 
 // Server is a fake GitHub REST API on 127.0.0.1 for the endpoints trace
 // uses: pulls (get, raw diff, list, create, edit, files), issue comments
-// (list, create, edit), review comments (list, reply), reactions and the
-// current user. Lists are paginated with Link headers and answer 304 to a
+// (list, get, create, edit, delete), review comments (list, reply, edit),
+// reactions and the current user. Lists are paginated with Link headers and answer 304 to a
 // matching If-None-Match (a 304 does not count against the rate limit, as
 // on GitHub). Fault knobs make it fail the way GitHub does, and every
 // request is recorded.
@@ -439,6 +439,19 @@ func (s *Server) route(r *http.Request, path string, body []byte) answer {
 		return s.react(rest[2], ghpr.IssueComment, body)
 	case rest[0] == "issues" && len(rest) == 3 && rest[1] == "comments" && r.Method == http.MethodPatch:
 		return s.editComment(rest[2], ghpr.IssueComment, body)
+	case rest[0] == "issues" && len(rest) == 3 && rest[1] == "comments" && r.Method == http.MethodGet:
+		id, _ := strconv.ParseInt(rest[2], 10, 64)
+		if c := s.comments[id]; c != nil && c.kind == ghpr.IssueComment {
+			return jsonAnswer(200, s.issueJSON(c))
+		}
+		return errAnswer(http.StatusNotFound, "Not Found")
+	case rest[0] == "issues" && len(rest) == 3 && rest[1] == "comments" && r.Method == http.MethodDelete:
+		id, _ := strconv.ParseInt(rest[2], 10, 64)
+		if c := s.comments[id]; c != nil && c.kind == ghpr.IssueComment {
+			delete(s.comments, id)
+			return answer{status: http.StatusNoContent, counted: true}
+		}
+		return errAnswer(http.StatusNotFound, "Not Found")
 	case rest[0] == "pulls" && len(rest) == 3 && rest[1] == "comments" && r.Method == http.MethodPatch:
 		return s.editComment(rest[2], ghpr.ReviewComment, body)
 	}
