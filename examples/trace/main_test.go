@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -381,4 +383,32 @@ func TestVersionJSON(t *testing.T) {
 	cliJSON(t, "", &v, "version")
 	assert.NotEmpty(t, v["version"])
 	assert.Equal(t, runtime.GOOS, v["os"])
+}
+
+func TestInspectShowsLock(t *testing.T) {
+	home := sampleHome(t)
+	lock := filepath.Join(home, "sessions", sampleID, session.FileLock)
+
+	require.NoError(t, os.WriteFile(lock, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600))
+	var got inspectOutput
+	cliJSON(t, home, &got, "inspect")
+	require.NotNil(t, got.Lock)
+	assert.Equal(t, lockInfo{PID: os.Getpid(), Alive: true}, *got.Lock)
+	out, _, _ := cli(t, home, "inspect")
+	assert.Contains(t, out, "held by running process "+strconv.Itoa(os.Getpid()))
+
+	// A locked session is not deleted.
+	_, stderr, code := cli(t, home, "sessions", "rm", sampleID)
+	assert.Equal(t, exitConflict, code)
+	assert.Contains(t, stderr, "in use by process")
+	_, err := os.Stat(lock)
+	require.NoError(t, err)
+}
+
+func TestDoctorUnwritableHome(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
+	out, _, code := cli(t, file, "doctor")
+	assert.Equal(t, exitConfig, code)
+	assert.Regexp(t, `(?m)^FAIL\s+session store\s+.*`+regexp.QuoteMeta(file)+`.*fix: set TRACE_HOME or --home to a writable directory`, out)
 }
