@@ -19,10 +19,14 @@ import (
 // suite notices.
 type broken struct {
 	*sessiontest.Fake
-	kind string
+	kind  string
+	extra int
 }
 
-func (b broken) Open(ctx context.Context, s *session.Session) (session.Index, error) {
+// Work counts a fresh Index call as work when kind is "reindex".
+func (b *broken) Work() int { return b.Fake.Work() + b.extra }
+
+func (b *broken) Open(ctx context.Context, s *session.Session) (session.Index, error) {
 	if b.kind == "open-before-index" {
 		return b.Fake.Index(ctx, s)
 	}
@@ -33,9 +37,12 @@ func (b broken) Open(ctx context.Context, s *session.Session) (session.Index, er
 	return brokenIndex{idx, b.kind}, nil
 }
 
-func (b broken) Index(ctx context.Context, s *session.Session) (session.Index, error) {
+func (b *broken) Index(ctx context.Context, s *session.Session) (session.Index, error) {
 	if b.kind == "ignore-cancel" {
 		ctx = context.Background()
+	}
+	if b.kind == "reindex" {
+		b.extra++
 	}
 	idx, err := b.Fake.Index(ctx, s)
 	if err != nil {
@@ -83,7 +90,7 @@ func TestBrokenIndexerChild(t *testing.T) {
 	}
 	sessiontest.Suite{
 		New: func(t *testing.T) (session.Indexer, *session.Session) {
-			return broken{sessiontest.NewFake(transcript, scenes, 0), kind}, sessiontest.NewSession(t, 50*time.Second)
+			return &broken{Fake: sessiontest.NewFake(transcript, scenes, 0), kind: kind}, sessiontest.NewSession(t, 50*time.Second)
 		},
 		Phrases: []string{"rounding"},
 	}.Run(t)
@@ -96,6 +103,7 @@ func TestSuiteCatchesBrokenIndexers(t *testing.T) {
 		"unsorted":          "want sorted by time",
 		"search-error":      "search with no match: got error no results",
 		"no-clamp":          "want an error wrapping session.ErrSpan",
+		"reindex":           "second Index did new work",
 	} {
 		t.Run(kind, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenIndexerChild$", "-test.v")

@@ -12,7 +12,9 @@ import (
 
 // Suite is the conformance suite for a session.Indexer. Every implementation
 // runs it against a real prepared session; the contract it checks is what
-// callers (timeline, qa, generate) rely on.
+// callers (timeline, qa, generate) rely on. An Indexer that has a
+// Work() int method (counting uploads, transcriptions, paid calls) is also
+// checked to do no new work when a session is indexed a second time.
 type Suite struct {
 	// New returns the Indexer under test and a captured session that it has
 	// not indexed yet. Preparing the session (a short real recording, a
@@ -32,6 +34,11 @@ type Suite struct {
 	// round); zero means exact.
 	Slack time.Duration
 }
+
+// worker is implemented by Indexers that count the work they do (uploads,
+// transcriptions, paid calls), as Fake does. The suite then checks that a
+// second Index of the same session does none.
+type worker interface{ Work() int }
 
 // TestIndexer runs the conformance suite with no expected phrases.
 func TestIndexer(t *testing.T, newIndexer func(t *testing.T) (session.Indexer, *session.Session)) {
@@ -118,7 +125,15 @@ func (s Suite) Run(t *testing.T) {
 	})
 
 	t.Run("IndexIdempotent", func(t *testing.T) {
+		w, counts := ix.(worker)
+		var before int
+		if counts {
+			before = w.Work()
+		}
 		again, err := ix.Index(ctx, sess)
+		if counts && w.Work() != before {
+			t.Errorf("second Index did new work (Work went from %d to %d): reuse what the first one did", before, w.Work())
+		}
 		if err != nil {
 			t.Fatalf("second Index: %v", err)
 		}
