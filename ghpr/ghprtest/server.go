@@ -45,6 +45,7 @@ type Server struct {
 	login     string
 	faults    []fault
 	now       func() time.Time
+	latency   latencyHook // SetLatency
 }
 
 // Request is one request the server answered.
@@ -124,7 +125,7 @@ func NewServer() *Server {
 		limit: 5000, remaining: 5000, pageSize: 30, login: "trace-bot", now: time.Now,
 	}
 	s.reset = s.now().Add(time.Hour)
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(s.delayed(http.HandlerFunc(s.serve)))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(fmt.Sprintf("ghprtest: listen on 127.0.0.1: %v", err))

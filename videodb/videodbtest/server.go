@@ -52,6 +52,8 @@ type Options struct {
 	MaxStoredUpload int64
 	// SkipCallbacks stops the server from POSTing results to callback URLs.
 	SkipCallbacks bool
+	// Latency, when set, delays answers per route and logs their times.
+	Latency *Latency
 }
 
 // Sentence is one spoken sentence of the canned transcript.
@@ -226,7 +228,7 @@ func NewServer(opts Options) *Server {
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewServer(s.delayed(http.HandlerFunc(s.serve)))
 	s.URL = s.srv.URL
 	return s
 }
