@@ -20,11 +20,11 @@ import (
 )
 
 // The test binary doubles as the other process of the lock tests: run with
-// TRACE_LOCK_HELPER set, TestLockHelperProcess takes locks instead of testing.
-const helperEnv = "TRACE_LOCK_HELPER"
+// TRACE_LOCK_CHILD set, TestLockChildProcess takes locks instead of testing.
+const childEnv = "TRACE_LOCK_CHILD"
 
-func TestLockHelperProcess(t *testing.T) {
-	mode := os.Getenv(helperEnv)
+func TestLockChildProcess(t *testing.T) {
+	mode := os.Getenv(childEnv)
 	if mode == "" {
 		t.Skip("runs only as the child process of the lock tests")
 	}
@@ -32,7 +32,7 @@ func TestLockHelperProcess(t *testing.T) {
 	switch mode {
 	case "hold":
 		// Take the lock, say so, and hold it until stdin closes.
-		unlock, err := session.LockFile(path, "helper")
+		unlock, err := session.LockFile(path, "child")
 		if err != nil {
 			fmt.Println("error:", err)
 			os.Exit(1)
@@ -46,7 +46,7 @@ func TestLockHelperProcess(t *testing.T) {
 		n, _ := strconv.Atoi(os.Getenv("TRACE_LOCK_ROUNDS"))
 		logPath := os.Getenv("TRACE_LOCK_LOG")
 		for i := 0; i < n; {
-			unlock, err := session.LockFile(path, "helper")
+			unlock, err := session.LockFile(path, "child")
 			if err != nil {
 				time.Sleep(200 * time.Microsecond)
 				continue
@@ -71,9 +71,9 @@ func appendLine(path, line string) {
 	f.Close()
 }
 
-func helper(t *testing.T, mode, lockPath string, env ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHelperProcess$")
-	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=" + mode, "TRACE_LOCK_PATH=" + lockPath}, env...)...)
+func lockChild(t *testing.T, mode, lockPath string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockChildProcess$")
+	cmd.Env = append(os.Environ(), append([]string{childEnv + "=" + mode, "TRACE_LOCK_PATH=" + lockPath}, env...)...)
 	return cmd
 }
 
@@ -81,7 +81,7 @@ func TestLockHeldByLiveProcess(t *testing.T) {
 	st := newStore(t)
 	s := create(t, st, "lock0001")
 
-	child := helper(t, "hold", s.Path(session.FileLock))
+	child := lockChild(t, "hold", s.Path(session.FileLock))
 	stdin, err := child.StdinPipe()
 	require.NoError(t, err)
 	stdout, err := child.StdoutPipe()
@@ -229,7 +229,7 @@ func TestLockConcurrentProcesses(t *testing.T) {
 	const rounds = 25
 	var children []*exec.Cmd
 	for i := 0; i < 3; i++ {
-		c := helper(t, "contend", path, "TRACE_LOCK_ROUNDS="+strconv.Itoa(rounds), "TRACE_LOCK_LOG="+logPath)
+		c := lockChild(t, "contend", path, "TRACE_LOCK_ROUNDS="+strconv.Itoa(rounds), "TRACE_LOCK_LOG="+logPath)
 		require.NoError(t, c.Start())
 		children = append(children, c)
 	}

@@ -9,7 +9,7 @@ import (
 
 // killGroup runs the tool in its own process group and makes cancellation
 // kill the whole group, so a tool's own children (a shell's sleep, ffmpeg's
-// helpers) do not outlive it and hold its output open.
+// children) do not outlive it and hold its output open.
 func killGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error {

@@ -1,4 +1,4 @@
-// Package testutil holds helpers for trace's tests: NeedTool and NeedFile
+// Package testutil holds what trace's tests share: NeedTool and NeedFile
 // skip a test when a real tool (ffmpeg, Xvfb, tesseract…) is missing, or fail
 // it when TRACE_REQUIRE_TOOLS is set, as CI does.
 package testutil
