@@ -169,6 +169,7 @@ Environment:
 		a.doctorCommand(),
 		a.qaPollCommand(),
 		a.serveCommand(),
+		a.demoCommand(),
 	)
 	return root
 }
