@@ -222,6 +222,27 @@ func Running(s *session.Session) (pid int, alive bool) {
 	return pid, session.ProcessAlive(pid)
 }
 
+// StaleAfter is how old a heartbeat may get before the recorder that
+// writes it counts as hung or gone (a pid reused after a reboot holds no
+// heartbeat).
+const StaleAfter = 30 * time.Second
+
+// Recording reports whether a live recording process holds s: its lock's
+// pid runs and its heartbeat is fresh (or, just after start, the lock is
+// younger than StaleAfter). A pid that runs with a stale heartbeat is a
+// hung recorder or an unrelated process that reused the pid.
+func Recording(s *session.Session, now time.Time) (pid int, ok bool) {
+	pid, alive := Running(s)
+	if !alive {
+		return pid, false
+	}
+	if hb, err := ReadHeartbeat(s.Path(session.FileHeartbeat)); err == nil {
+		return pid, !hb.Stale(now, StaleAfter)
+	}
+	st, err := os.Stat(s.Path(session.FileLock))
+	return pid, err == nil && now.Sub(st.ModTime()) < StaleAfter
+}
+
 // Recover finishes a session whose recording process died: it measures
 // what was written (fragmented MP4 plays up to the last second before the
 // crash), stores it, and marks the session captured. When nothing playable

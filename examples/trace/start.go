@@ -149,7 +149,7 @@ func activeRecording(st *session.Store) (*session.Session, int) {
 		if s.Meta.Status != session.StatusRecording {
 			continue
 		}
-		if pid, alive := capture.Running(s); alive {
+		if pid, ok := capture.Recording(s, time.Now()); ok {
 			return s, pid
 		}
 	}

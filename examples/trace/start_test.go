@@ -130,7 +130,8 @@ func TestStartStopUnderXvfb(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, saves, 1)
 		assert.Equal(t, "main.go", saves[0].Path)
-		assert.InDelta(t, 1.0, saves[0].At.Seconds(), 0.6)
+		assert.GreaterOrEqual(t, saves[0].At, time.Second, "written a second after start returned, so after the first frame")
+		assert.Less(t, saves[0].At, m.Length, "and before stop")
 
 		// stop again: nothing to do, same answer.
 		out, _, code = c.run(t, "--json", "stop", started.Session)

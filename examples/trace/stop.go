@@ -109,6 +109,9 @@ func (a *app) finishRecording(ctx context.Context, s *session.Session, timeout t
 			case <-ctx.Done():
 				return false, ctx.Err()
 			case <-deadline.C:
+				if _, fresh := capture.Recording(s, time.Now()); !fresh {
+					return false, withCode(exitConflict, fmt.Errorf("process %d holds session %s's lock but writes no heartbeat: if it is not trace's recorder (a pid reused after a reboot), delete %s and run `trace stop %s` again to recover the file", pid, s.ID(), s.Path(session.FileLock), s.ID()))
+				}
 				return false, fmt.Errorf("the recorder of session %s (process %d) did not finish within %s: wait and run `trace stop %s` again, or end process %d and run it again to recover the file", s.ID(), pid, timeout, s.ID(), pid)
 			case <-tick.C:
 				if err := s.Reload(); err == nil && s.Meta.Status != session.StatusRecording {
