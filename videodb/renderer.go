@@ -42,10 +42,27 @@ func NewRenderer(c *Client, opts RendererOptions) *Renderer {
 	return &Renderer{c: c, opts: opts, log: log}
 }
 
-// Render compiles the plan into an editor timeline, renders it and returns
-// the stream (and a poster image of the first clip).
+// Render validates the plan (errors wrap render.ErrInvalidPlan), compiles
+// it into an editor timeline, renders it and returns the stream (and a
+// poster image of the first clip).
+//
+// When a clip's narration outlasts its source span, the clip holds its last
+// frame for the rest of the segment, as the local renderer does: Render asks
+// VideoDB for a still at the span's end (a thumbnail, one frame before the
+// end) and lays it after the video on the same track. If the still cannot be
+// made, a warning is logged and that segment shows the background instead.
 func (r *Renderer) Render(ctx context.Context, p *render.Plan) (render.Output, error) {
-	tl, err := r.Timeline(p)
+	if err := render.Validate(p, render.ValidateOptions{}); err != nil {
+		return render.Output{}, fmt.Errorf("videodb: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return render.Output{}, fmt.Errorf("videodb: render %q: %w", p.Title, err)
+	}
+	stills, err := r.stills(ctx, p)
+	if err != nil {
+		return render.Output{}, err
+	}
+	tl, err := r.timeline(p, stills)
 	if err != nil {
 		return render.Output{}, err
 	}
@@ -80,6 +97,40 @@ func (r *Renderer) Render(ctx context.Context, p *render.Plan) (render.Output, e
 
 func secs(d time.Duration) float64 { return d.Seconds() }
 
+// frame is how far before a span's end the held still is taken: one frame
+// at 25 fps, so the still is a frame the clip really shows.
+const frame = 40 * time.Millisecond
+
+// stills makes one image per clip segment whose source span is shorter than
+// the segment, keyed by segment index. A failure of the context ends the
+// render; any other failure leaves that segment without a still.
+func (r *Renderer) stills(ctx context.Context, p *render.Plan) (map[int]string, error) {
+	out := map[int]string{}
+	for i, s := range p.Segments {
+		if s.Kind != render.SegClip {
+			continue
+		}
+		src := s.Source.Clamp(p.SourceLength)
+		if !src.Valid() || src.Len() >= s.Duration {
+			continue
+		}
+		at := max(src.End-frame, src.Start)
+		img, err := r.c.Videos.ThumbnailAt(ctx, p.Source.ID, at.Seconds())
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("videodb: render %q: %w", p.Title, ctx.Err())
+			}
+			r.log.WarnContext(ctx, "videodb: no still to hold the last frame; the rest of the segment shows the background",
+				"segment", i, "at", session.Clock(at), "err", err)
+			continue
+		}
+		if strings.HasPrefix(img.ID, "img-") {
+			out[i] = img.ID
+		}
+	}
+	return out, nil
+}
+
 // Timeline builds the editor timeline of a plan, without any request.
 //
 // Tracks, bottom to top: the source video (muted), cards (image and
@@ -87,10 +138,17 @@ func secs(d time.Duration) float64 { return d.Seconds() }
 // start and duration are the plan's exact times in seconds: nothing is
 // rounded or accumulated, so clips neither overlap nor leave gaps. A clip
 // shows its source span clamped to the recording; when the narration is
-// longer than the span, the rest of the segment holds the background.
+// longer than the span, the rest of the segment holds the background
+// here; Render fills it with a still of the span's last frame instead.
 // The music is split where narration starts and stops, and played at
 // Music.Duck under narration and Music.Volume elsewhere.
 func (r *Renderer) Timeline(p *render.Plan) (*editor.Timeline, error) {
+	return r.timeline(p, nil)
+}
+
+// timeline is Timeline with stills: stills[i] is an image shown after
+// segment i's source video until the segment ends.
+func (r *Renderer) timeline(p *render.Plan, stills map[int]string) (*editor.Timeline, error) {
 	if p == nil || len(p.Segments) == 0 {
 		return nil, fmt.Errorf("videodb: the render plan is empty: build it with render.Build")
 	}
@@ -118,10 +176,22 @@ func (r *Renderer) Timeline(p *render.Plan) (*editor.Timeline, error) {
 			}
 			show := min(secs(src.Len()), dur)
 			c := editor.Clip{Asset: &editor.VideoAsset{ID: p.Source.ID, Start: secs(src.Start), Mute: true}, Duration: show}
+			still, hold := stills[i]
+			hold = hold && src.Len() < s.Duration
 			if r.opts.Fade > 0 {
 				c.Transition = editor.Fade(secs(r.opts.Fade))
+				if hold { // fade in on the video, out on the still
+					c.Transition.Out = ""
+				}
 			}
 			video.Add(start, c)
+			if hold {
+				h := editor.Clip{Asset: &editor.ImageAsset{ID: still}, Duration: secs(s.Duration - src.Len())}
+				if r.opts.Fade > 0 {
+					h.Transition = &editor.Transition{Out: "fade", Duration: secs(r.opts.Fade)}
+				}
+				video.Add(secs(s.Start+src.Len()), h)
+			}
 		}
 		if s.Card != nil {
 			if s.Card.Image.ID != "" {

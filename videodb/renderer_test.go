@@ -132,6 +132,9 @@ func TestRenderAgainstFake(t *testing.T) {
 	p := testPlan(video, v1.ID, v2.ID, music.ID, img.ID)
 	p.Segments[1].Narration.Duration = v1.Duration
 	p.Segments[2].Narration.Duration = v2.Duration
+	// render.Build clamps a clip to the recording: 58–60 s of a 4.123 s
+	// segment, so the narration outlasts the video by 2.123 s.
+	p.Segments[2].Source.End = ms(60000)
 	out, err := videodb.NewRenderer(c, videodb.RendererOptions{}).Render(ctx, p)
 	require.NoError(t, err)
 	assert.Contains(t, out.Video.URL, srv.URL+"/stream/ed-")
@@ -141,6 +144,78 @@ func TestRenderAgainstFake(t *testing.T) {
 	var tl map[string]any
 	require.NoError(t, json.Unmarshal(srv.Timelines()[0], &tl))
 	assert.Equal(t, "1280x720", tl["resolution"])
+}
+
+// videoTrack decodes the first track of the last timeline sent to the fake.
+func videoTrack(t *testing.T, srv *videodbtest.Server) []map[string]any {
+	t.Helper()
+	tls := srv.Timelines()
+	require.NotEmpty(t, tls)
+	var tl struct {
+		Tracks []struct {
+			Clips []map[string]any `json:"clips"`
+		} `json:"tracks"`
+	}
+	require.NoError(t, json.Unmarshal(tls[len(tls)-1], &tl))
+	require.NotEmpty(t, tl.Tracks)
+	return tl.Tracks[0].Clips
+}
+
+// A clip whose narration outlasts its source span holds the span's last
+// frame, as the local renderer does, instead of showing black.
+func TestRenderHoldsLastFrame(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newFake(t, videodbtest.Options{})
+	video := srv.AddVideo("rec", 60)
+	p := testPlan(video, "", "", "", "")
+	p.Music, p.Segments[0].Card.Image = nil, session.Media{}
+	// Segment 1: 7.35 s of video under 6.75 s of speech (no hold).
+	// Segment 2: 2 s of video (clamped at 60 s) in a 4.123 s segment.
+	p.Segments[1].Narration, p.Segments[1].Captions = session.Media{}, nil
+	p.Segments[2].Narration = session.Media{}
+	p.Segments[2].Source.End = ms(60000)
+	p.Segments[1].Card = &render.Card{Title: "First I found the short read."}
+	p.Segments[2].Card = &render.Card{Title: "Then the fix."}
+	_, err := videodb.NewRenderer(c, videodb.RendererOptions{Fade: 250 * time.Millisecond, NoPoster: true}).Render(ctx, p)
+	require.NoError(t, err)
+
+	thumbs := srv.RequestsTo("POST", "video/"+video+"/thumbnail")
+	require.Len(t, thumbs, 1, "one still, for the one short span")
+	body, ok := thumbs[0].Body.(map[string]any)
+	require.True(t, ok, "thumbnail request has a JSON body")
+	assert.InDelta(t, 59.96, body["time"], 1e-9, "the still is the span's last frame")
+
+	clips := videoTrack(t, srv)
+	require.Len(t, clips, 3)
+	b, err := json.MarshalIndent(clips, "", "  ")
+	require.NoError(t, err)
+	golden(t, "render_hold.golden", append(b, '\n'))
+	hold := clips[2]
+	clip := hold["clip"].(map[string]any)
+	assert.Equal(t, "image", clip["asset"].(map[string]any)["type"])
+	assert.InDelta(t, 12.75, hold["start"], 1e-9, "the still starts where the video ends")
+	assert.InDelta(t, 2.123, clip["duration"], 1e-9, "and lasts to the segment's end")
+	end := p.Segments[2].Start + p.Segments[2].Duration
+	assert.InDelta(t, end.Seconds(), hold["start"].(float64)+clip["duration"].(float64), 1e-9)
+}
+
+// Without a still (the thumbnail call fails), the render still succeeds and
+// the segment's tail shows the background.
+func TestRenderHoldFallsBackToBackground(t *testing.T) {
+	ctx := context.Background()
+	srv, c := newFake(t, videodbtest.Options{})
+	video := srv.AddVideo("rec", 60)
+	p := testPlan(video, "", "", "", "")
+	p.Music, p.Segments[0].Card.Image = nil, session.Media{}
+	p.Segments[1].Narration, p.Segments[1].Captions = session.Media{}, nil
+	p.Segments[2].Narration = session.Media{}
+	p.Segments[2].Source.End = ms(60000)
+	p.Segments[1].Card = &render.Card{Title: "a"}
+	p.Segments[2].Card = &render.Card{Title: "b"}
+	srv.FailOnce("POST", "video/"+video+"/thumbnail", 400)
+	_, err := videodb.NewRenderer(c, videodb.RendererOptions{NoPoster: true}).Render(ctx, p)
+	require.NoError(t, err)
+	assert.Len(t, videoTrack(t, srv), 2, "no still: only the two video clips")
 }
 
 func TestWriter(t *testing.T) {
