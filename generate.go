@@ -135,29 +135,32 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 	}
 	packs := narrate.ClipPacks(&ev, &diff, res.Clips, narrate.PackOptions{})
 
-	g, gctx := errgroup.WithContext(ctx)
+	// A failing branch does not cancel the others: what they finish is
+	// recorded and kept for the next run.
+	var g errgroup.Group
+	gctx := ctx
 	// Attribution, then focus (it weighs the agent's share).
 	g.Go(func() error {
 		saves := ev.Saves
 		epoch, end := Window(s)
-		in := map[string]any{"diff": diffHash, "saves": saves, "project": s.Meta.ProjectDir, "epoch": epoch, "end": end,
-			"agents": sourceNames(p.Agents), "margin": p.AgentMargin}
-		rep, _, err := runStep(gctx, st, "attribution", dir+"attribution.json", in, func(ctx context.Context) (attribution.Report, error) {
-			r, _, err := attribution.Build(ctx, attribution.Config{Session: s.ID(), ProjectDir: s.Meta.ProjectDir,
-				Epoch: epoch, End: end, Margin: p.AgentMargin, Diff: diff, Saves: saves, Sources: p.Agents})
-			if err != nil {
-				return r, fmt.Errorf("contribution map of session %s: %w", s.ID(), err)
-			}
-			return r, nil
-		})
+		// The agent logs may have grown since the last run, and reading them
+		// costs little: the map is always computed, and recorded by its
+		// content, so what depends on it is redone only when it changed.
+		rep, _, err := attribution.Build(gctx, attribution.Config{Session: s.ID(), ProjectDir: s.Meta.ProjectDir,
+			Epoch: epoch, End: end, Margin: p.AgentMargin, Diff: diff, Saves: saves, Sources: p.Agents})
 		if err != nil {
-			return err
+			return fmt.Errorf("contribution map of session %s: %w", s.ID(), err)
 		}
-		res.Attribution = rep
 		repHash, err := hashOf(rep)
 		if err != nil {
 			return err
 		}
+		if _, _, err := runStep(gctx, st, "attribution", dir+"attribution.json", repHash, func(context.Context) (attribution.Report, error) {
+			return rep, nil
+		}); err != nil {
+			return err
+		}
+		res.Attribution = rep
 		fo, _, err := runStep(gctx, st, "focus", dir+"focus.json",
 			map[string]any{"timeline": tlHash, "diff": diffHash, "attribution": repHash, "top": p.Focus.Top, "weights": p.Focus.Weights},
 			func(ctx context.Context) (focusOut, error) {
@@ -318,7 +321,9 @@ func (p *Pipeline) voice(ctx context.Context, st *stepper, dir string, scripts [
 	if limit <= 0 {
 		limit = 4
 	}
-	g, gctx := errgroup.WithContext(ctx)
+	// A failed clip does not cancel the others: their voice is kept.
+	var g errgroup.Group
+	gctx := ctx
 	g.SetLimit(limit)
 	var mu sync.Mutex
 	done := 0
