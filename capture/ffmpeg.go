@@ -235,7 +235,24 @@ func teeEscape(s string) string {
 }
 
 // Start runs ffmpeg and returns once it has recorded its first frame.
+// When the default mic cannot be opened (no sound server, no device), it
+// records the screen alone rather than nothing, logs why, and the Result
+// says there is no audio. An explicit Request.AudioInput is never dropped.
 func (f *FFmpeg) Start(ctx context.Context, req Request) (Handle, error) {
+	h, err := f.start(ctx, req)
+	if err == nil || !req.Audio || len(req.AudioInput) > 0 || ctx.Err() != nil {
+		return h, err
+	}
+	req.Audio = false
+	h, err2 := f.start(ctx, req)
+	if err2 != nil {
+		return nil, err2
+	}
+	f.logger().Warn("the microphone could not be opened; recording the screen without audio (pass --audio-input to choose a source, or --no-mic)", "err", err)
+	return h, nil
+}
+
+func (f *FFmpeg) start(ctx context.Context, req Request) (Handle, error) {
 	req = req.withDefaults()
 	if req.Dir == "" {
 		return nil, fmt.Errorf("capture: Request.Dir is empty: give the session directory")
@@ -280,6 +297,7 @@ func (f *FFmpeg) Start(ctx context.Context, req Request) (Handle, error) {
 		log:         log,
 		done:        make(chan struct{}),
 		firstFrame:  make(chan struct{}),
+		bannerSeen:  make(chan struct{}),
 		started:     time.Now(),
 		quit:        func() error { _, err := io.WriteString(stdin, "q"); stdin.Close(); return err },
 	}
@@ -328,6 +346,11 @@ type procHandle struct {
 	firstFrame chan struct{}
 	frameOnce  sync.Once
 	epochNanos atomic.Int64
+	// banner is the first input's wall-clock start from ffmpeg's banner
+	// (0 when it is not a wall clock); bannerSeen closes once it is read.
+	banner     atomic.Int64
+	bannerSeen chan struct{}
+	bannerOnce sync.Once
 	bytes      atomic.Int64
 
 	mu       sync.Mutex
@@ -490,7 +513,8 @@ func (h *procHandle) stop(ctx context.Context) (Result, error) {
 
 // startRe matches the line ffmpeg prints under "Input #0": the first
 // frame's timestamp. x11grab stamps frames with the wall clock, so there it
-// is the epoch.
+// is the epoch. The banner comes before the output opens, so it alone does
+// not prove the recorder runs (a mic that fails to open ends ffmpeg after it).
 var startRe = regexp.MustCompile(`^\s*Duration: .*, start: (-?[0-9]+\.[0-9]+)`)
 
 func (h *procHandle) readStderr(r io.Reader, log io.Writer) {
@@ -519,8 +543,9 @@ func (h *procHandle) readStderr(r io.Reader, log io.Writer) {
 		if input == 0 {
 			if m := startRe.FindStringSubmatch(line); m != nil {
 				if t, ok := wallClockStart(m[1], time.Now()); ok {
-					h.setEpoch(t)
+					h.banner.Store(t.UnixNano())
 				}
+				h.bannerOnce.Do(func() { close(h.bannerSeen) })
 				input = -1
 			}
 		}
@@ -569,13 +594,19 @@ func (h *procHandle) readProgress(r io.Reader) {
 				h.bytes.Store(n)
 			}
 		case "progress":
-			if frame > 0 {
-				// Give the banner (read concurrently) a moment to win when it
-				// carries a wall-clock start; it is printed before any block.
-				if h.epochNanos.Load() == 0 {
-					time.Sleep(50 * time.Millisecond)
+			// The first block that counts a frame proves the output is
+			// being written (all inputs opened): the recorder runs.
+			if frame > 0 && h.epochNanos.Load() == 0 {
+				at := time.Now()
+				select { // the banner is printed first, but read concurrently
+				case <-h.bannerSeen:
+				case <-time.After(200 * time.Millisecond):
 				}
-				h.setEpoch(time.Now().Add(-time.Duration(max(outUS, 0)) * time.Microsecond))
+				if b := h.banner.Load(); b != 0 {
+					h.setEpoch(time.Unix(0, b))
+				} else {
+					h.setEpoch(at.Add(-time.Duration(max(outUS, 0)) * time.Microsecond))
+				}
 			}
 		}
 	}

@@ -104,3 +104,19 @@ func TestX11GrabNoDisplayFailsClearly(t *testing.T) {
 	_, statErr := os.Stat(":987")
 	assert.True(t, os.IsNotExist(statErr))
 }
+
+func TestX11GrabWithoutAMicRecordsTheScreenAlone(t *testing.T) {
+	testutil.NeedTool(t, "ffmpeg", "ffprobe")
+	display := capturetest.Xvfb(t, "640x480x24")
+	// An ALSA device that does not exist stands for a machine without a mic.
+	rec := x11(t, display)
+	rec.Mic = "alsa"
+	t.Setenv("ALSA_CONFIG_PATH", filepath.Join(t.TempDir(), "none.conf"))
+	h, err := rec.Start(context.Background(), capture.Request{Dir: t.TempDir(), Display: display, Audio: true})
+	require.NoError(t, err, "no mic is not a reason to record nothing")
+	time.Sleep(time.Second)
+	res, err := h.Stop(context.Background())
+	require.NoError(t, err)
+	assert.False(t, res.Audio, "the result says there is no audio: measured, not assumed")
+	assert.Positive(t, res.Duration)
+}

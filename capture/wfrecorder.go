@@ -86,6 +86,7 @@ func (w *WF) Start(ctx context.Context, req Request) (Handle, error) {
 		log:         w.logger(),
 		done:        make(chan struct{}),
 		firstFrame:  make(chan struct{}),
+		bannerSeen:  make(chan struct{}),
 		started:     time.Now(),
 	}
 	var once sync.Once
