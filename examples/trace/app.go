@@ -170,6 +170,7 @@ Environment:
 		a.qaPollCommand(),
 		a.serveCommand(),
 		a.demoCommand(),
+		a.generateCommand(),
 	)
 	return root
 }
