@@ -70,7 +70,7 @@ func TestWFRecorderRefusesWhatItCannotDo(t *testing.T) {
 func TestNewUnknown(t *testing.T) {
 	_, err := capture.New("obs", capture.Options{})
 	assert.ErrorContains(t, err, "x11grab")
-	for _, name := range capture.Backends {
+	for _, name := range capture.Backends() {
 		r, err := capture.New(name, capture.Options{})
 		require.NoError(t, err)
 		assert.Equal(t, name, r.Name())

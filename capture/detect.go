@@ -17,7 +17,7 @@ const (
 )
 
 // Backends lists every recorder name New accepts.
-var Backends = []string{X11Grab, WFRecorder, AVFoundation, GDIGrab}
+func Backends() []string { return []string{X11Grab, WFRecorder, AVFoundation, GDIGrab} }
 
 // ErrUnsupported is wrapped by the error Detect returns when this desktop
 // cannot be recorded by any backend.

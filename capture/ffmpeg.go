@@ -83,7 +83,7 @@ func New(name string, opts Options) (Recorder, error) {
 	case WFRecorder:
 		return &WF{Options: opts}, nil
 	}
-	return nil, fmt.Errorf("unknown recorder %q: use one of %s", name, strings.Join(Backends, ", "))
+	return nil, fmt.Errorf("unknown recorder %q: use one of %s", name, strings.Join(Backends(), ", "))
 }
 
 // FFmpeg records the screen with one ffmpeg process (x11grab, avfoundation

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,7 +64,7 @@ func parseChunkList(r io.Reader, dir string) ([]Chunk, error) {
 		if err != nil {
 			return out, nil // a torn line ends the list
 		}
-		if len(rec) != 3 || rec[0] == "" || filepath.Base(rec[0]) != rec[0] {
+		if len(rec) != 3 || rec[0] == "" || rec[0] == "." || rec[0] == ".." || strings.ContainsAny(rec[0], `/\`) {
 			continue
 		}
 		start, err1 := strconv.ParseFloat(rec[1], 64)

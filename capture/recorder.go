@@ -34,7 +34,7 @@ type Request struct {
 	Display    string // X11 display or screen index; default from the environment
 	CRF        int    // x264 quality; default 23 (legible code text at ultrafast)
 	// Segment, when > 0, also closes a playable piece of the recording
-	// every Segment (live mode); pieces are reported on Handle.Segments.
+	// every Segment (live mode); the Handle then implements ChunkSource.
 	Segment time.Duration
 }
 

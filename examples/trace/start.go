@@ -123,7 +123,7 @@ says which one and why, and --recorder overrides it.`,
 	f.BoolVar(&noMic, "no-mic", false, "do not record the microphone")
 	f.BoolVar(&foreground, "foreground", false, "record in this process; Ctrl-C finishes the recording")
 	f.IntVar(&spec.FPS, "fps", capture.DefaultFPS, "frames per second")
-	f.StringVar(&spec.Recorder, "recorder", "", "recorder to use: "+strings.Join(capture.Backends, ", ")+" (default: picked from the desktop)")
+	f.StringVar(&spec.Recorder, "recorder", "", "recorder to use: "+strings.Join(capture.Backends(), ", ")+" (default: picked from the desktop)")
 	f.StringVar(&audioInput, "audio-input", "", "ffmpeg input arguments for the audio instead of the default mic (space-separated, e.g. \"-f pulse -i SOURCE\")")
 	f.StringVar(&spec.Display, "display", "", "X11 display, macOS screen or Windows capture target (default from the environment)")
 	f.DurationVar(&chunk, "chunk", 15*time.Second, "length of each live chunk (with --live)")
