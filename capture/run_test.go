@@ -179,3 +179,29 @@ func TestRecordingNeedsAFreshHeartbeat(t *testing.T) {
 	_, ok = capture.Recording(s, time.Now().Add(capture.StaleAfter+time.Second))
 	assert.False(t, ok, "a stale heartbeat: hung or gone")
 }
+
+func TestRecordLiveUploadsEveryChunkBeforeReturning(t *testing.T) {
+	testutil.NeedTool(t, "ffmpeg", "ffprobe")
+	display := capturetest.Xvfb(t, "640x480x24")
+	capturetest.Animate(t, display, 200*time.Millisecond)
+	s := newSession(t, "")
+	up := &probingUploader{got: map[int]capture.Chunk{}, infos: map[int]capture.Info{}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := capture.Record(context.Background(), s, capture.Config{Recorder: x11(t, display), Uploader: up,
+			Request: capture.Request{Display: display, Segment: 2 * time.Second},
+			Started: func(capture.Handle) { time.AfterFunc(5*time.Second, func() { capture.RequestStop(s) }) }})
+		done <- err
+	}()
+	require.NoError(t, <-done)
+	assert.True(t, s.Meta.Live)
+	recs, _, err := session.ReadJSONL[capture.ChunkRecord](s.Path(session.FileChunks))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(recs), 2)
+	var covered time.Duration
+	for _, r := range recs {
+		assert.NotEmpty(t, r.ID, "chunk %d was uploaded before Record returned", r.Seq)
+		covered += r.Span.Len()
+	}
+	assert.InDelta(t, s.Meta.Length.Seconds(), covered.Seconds(), 0.3, "the last chunk was waited for")
+}
