@@ -16,8 +16,10 @@
 // driven here: Detect refuses them with what to do, rather than record
 // black frames. The mic is recorded by the same ffmpeg process as the
 // screen (one clock): PulseAudio/PipeWire-pulse or ALSA, avfoundation,
-// dshow. Request.AudioInput takes any ffmpeg input instead. Whether audio
-// was recorded is measured with ffprobe (Result.Audio), never assumed.
+// dshow. Request.AudioInput takes any ffmpeg input instead. When the
+// default mic cannot be opened, the screen is recorded alone (with a
+// warning) rather than nothing. Whether audio was recorded is measured with
+// ffprobe (Result.Audio), never assumed.
 //
 // Output is fragmented MP4 cut into one-second fragments (-frag_duration
 // 1000000 -flush_packets 1, keyframes every 30 s), so a recorder killed
