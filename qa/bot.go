@@ -2,10 +2,13 @@ package qa
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -80,18 +83,30 @@ type Config struct {
 	// RetryBase is the first wait after a failure (default 1 minute),
 	// doubled per attempt up to RetryMax (default 1 hour).
 	RetryBase, RetryMax time.Duration
-	Logger              *slog.Logger
+	// Lease is how long a claim on a comment keeps other bots of the same
+	// session away from it (default 10 minutes); a bot that dies while
+	// answering holds the comment that long.
+	Lease time.Duration
+	// LockWait bounds the wait for the session's qa lock (default 30 s).
+	LockWait time.Duration
+	Logger   *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
 
 // Bot answers /trace comments on pull requests from one session. It is
-// safe for concurrent use; comments are handled one at a time.
+// safe for concurrent use; comments are handled one at a time. Bots in
+// several processes may share a session: each comment is claimed under the
+// session's qa lock, with the state re-read from disk, so it gets one reply.
 type Bot struct {
 	cfg   Config
 	log   *slog.Logger
+	id    string // owner of this bot's claims
 	mu    sync.Mutex
 	state *State
+	// unsaved are answers posted whose record could not be saved yet; the
+	// next update writes them.
+	unsaved map[string]Answered
 }
 
 // New loads the session's qa.json and returns a Bot.
@@ -117,6 +132,12 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 10 * time.Minute
+	}
+	if cfg.LockWait <= 0 {
+		cfg.LockWait = 30 * time.Second
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -125,19 +146,34 @@ func New(cfg Config) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Bot{cfg: cfg, log: log, state: st}, nil
+	return &Bot{cfg: cfg, log: log, id: botID(), state: st, unsaved: map[string]Answered{}}, nil
+}
+
+// botID names a bot among those sharing a session: host, process and a
+// random part (two bots of one process differ too).
+func botID() string {
+	host, _ := os.Hostname()
+	var r [4]byte
+	_, _ = crand.Read(r[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(r[:]))
 }
 
 // State returns a copy of what the bot remembers.
 func (b *Bot) State() State {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	st := State{Schema: b.state.Schema, Answered: map[string]Answered{}, Failed: map[string]Failure{}}
+	st := State{Schema: b.state.Schema, Answered: map[string]Answered{}, Failed: map[string]Failure{}, Claimed: map[string]Claim{}}
 	for k, v := range b.state.Answered {
+		st.Answered[k] = v
+	}
+	for k, v := range b.unsaved {
 		st.Answered[k] = v
 	}
 	for k, v := range b.state.Failed {
 		st.Failed[k] = v
+	}
+	for k, v := range b.state.Claimed {
+		st.Claimed[k] = v
 	}
 	return st
 }
@@ -168,28 +204,53 @@ func (b *Bot) Handle(ctx context.Context, pr ghpr.PR, c ghpr.Comment) (Outcome, 
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	key, hash := stateKey(pr, c), bodyHash(c.Body)
-	prev, done := b.state.Answered[key]
-	if done && prev.BodyHash == hash {
-		return OutcomeDone, nil
-	}
-	if f, failed := b.state.Failed[key]; failed && b.cfg.Now().Before(f.Next) {
-		return OutcomeDeferred, nil
-	}
 	log := b.log.With("pr", pr.String(), "comment", c.ID, "author", c.Author)
+	// Claim the comment: decide on the state as it is on disk now, under
+	// the lock, so two bots of this session never both answer.
+	var (
+		prev    Answered
+		done    bool
+		outcome Outcome
+	)
+	now := b.cfg.Now()
+	err := b.update(ctx, func(st *State) bool {
+		prev, done = st.Answered[key]
+		if done && prev.BodyHash == hash {
+			outcome = OutcomeDone
+			return false
+		}
+		if f, failed := st.Failed[key]; failed && now.Before(f.Next) {
+			outcome = OutcomeDeferred
+			return false
+		}
+		if cl, claimed := st.Claimed[key]; claimed && cl.Owner != b.id && now.Before(cl.Until) {
+			log.Debug("qa: another bot is answering this comment", "owner", cl.Owner, "until", cl.Until)
+			outcome = OutcomeDeferred
+			return false
+		}
+		st.Claimed[key] = Claim{Owner: b.id, Until: now.Add(b.cfg.Lease).UTC()}
+		return true
+	})
+	if err != nil {
+		return OutcomeFailed, fmt.Errorf("claim comment %d on %s in %s: %w", c.ID, pr, b.cfg.Session.Path(session.FileQA), err)
+	}
+	if outcome != "" {
+		return outcome, nil
+	}
 	rec := Answered{PR: pr.String(), Comment: c.ID, Kind: c.Kind, BodyHash: hash, At: b.cfg.Now().UTC()}
 	if !b.allowed(c) {
 		rec.Outcome = OutcomeNotAllowed
 		if b.cfg.NoteNotAllowed && !done {
 			r, err := b.cfg.Sink.Reply(ctx, pr, c, notAllowedReply())
 			if err != nil {
-				return b.fail(key, pr, c, err)
+				return b.fail(ctx, key, pr, c, err)
 			}
 			rec.Reply = ghpr.Comment{ID: r.ID, Kind: r.Kind}
 		} else if done {
 			rec.Reply = prev.Reply
 		}
 		log.Info("qa: commenter not allowed", "association", c.Association)
-		return b.record(key, rec)
+		return b.record(ctx, key, rec)
 	}
 	if !done && !b.cfg.NoReact {
 		if r, ok := b.cfg.Sink.(Reactor); ok {
@@ -209,7 +270,7 @@ func (b *Bot) Handle(ctx context.Context, pr ghpr.PR, c ghpr.Comment) (Outcome, 
 		}
 		found, err := Find(ctx, b.cfg.Index, cmd.Question, file, b.cfg.Search)
 		if err != nil {
-			return b.fail(key, pr, c, err)
+			return b.fail(ctx, key, pr, c, err)
 		}
 		if len(found) == 0 {
 			rec.Outcome, body = OutcomeNothing, nothingReply(cmd.Question, b.cfg.Session.ID())
@@ -221,17 +282,16 @@ func (b *Bot) Handle(ctx context.Context, pr ghpr.PR, c ghpr.Comment) (Outcome, 
 		}
 		ans, err := b.cfg.Answerer.Answer(ctx, in)
 		if err != nil {
-			return b.fail(key, pr, c, fmt.Errorf("write the answer: %w", err))
+			return b.fail(ctx, key, pr, c, fmt.Errorf("write the answer: %w", err))
 		}
 		rec.Outcome = OutcomeAnswered
 		body = formatReply(cmd.Question, ans.Text, found, b.cfg.Session.ID(), b.cfg.MaxReply)
 	}
 	var reply ghpr.Comment
-	var err error
 	if done && prev.Reply.ID != 0 {
 		ed, ok := b.cfg.Sink.(Editor)
 		if !ok {
-			return b.fail(key, pr, c, errors.New("the question was edited but this sink cannot edit the earlier answer"))
+			return b.fail(ctx, key, pr, c, errors.New("the question was edited but this sink cannot edit the earlier answer"))
 		}
 		reply, err = ed.Edit(ctx, pr, prev.Reply, body)
 		rec.Outcome = OutcomeUpdated
@@ -239,18 +299,25 @@ func (b *Bot) Handle(ctx context.Context, pr ghpr.PR, c ghpr.Comment) (Outcome, 
 		reply, err = b.cfg.Sink.Reply(ctx, pr, c, body)
 	}
 	if err != nil {
-		return b.fail(key, pr, c, err)
+		return b.fail(ctx, key, pr, c, err)
 	}
 	rec.Reply = ghpr.Comment{ID: reply.ID, Kind: reply.Kind}
 	log.Info("qa: replied", "outcome", rec.Outcome, "reply", reply.ID)
-	return b.record(key, rec)
+	return b.record(ctx, key, rec)
 }
 
-func (b *Bot) record(key string, rec Answered) (Outcome, error) {
-	b.state.Answered[key] = rec
-	delete(b.state.Failed, key)
-	if err := b.state.save(b.cfg.Session); err != nil {
-		// The reply is out; say so, the state will catch up on the next save.
+// record saves rec as the answer to key and releases the claim. The reply
+// is out, so it is saved even when ctx has ended; if saving fails, the
+// record is kept and written by the next update.
+func (b *Bot) record(ctx context.Context, key string, rec Answered) (Outcome, error) {
+	err := b.update(context.WithoutCancel(ctx), func(st *State) bool {
+		st.Answered[key] = rec
+		delete(st.Failed, key)
+		delete(st.Claimed, key)
+		return true
+	})
+	if err != nil {
+		b.unsaved[key] = rec
 		return rec.Outcome, fmt.Errorf("remember comment %d as answered: %w", rec.Comment, err)
 	}
 	return rec.Outcome, nil
@@ -258,24 +325,41 @@ func (b *Bot) record(key string, rec Answered) (Outcome, error) {
 
 // fail records a failed attempt with exponential backoff; the comment is
 // tried again once the wait is over.
-func (b *Bot) fail(key string, pr ghpr.PR, c ghpr.Comment, err error) (Outcome, error) {
+// The claim is released either way, so another bot may try at once after a
+// cancellation, and after the wait after a failure.
+func (b *Bot) fail(ctx context.Context, key string, pr ghpr.PR, c ghpr.Comment, err error) (Outcome, error) {
+	release := func(st *State) {
+		if cl, ok := st.Claimed[key]; ok && cl.Owner == b.id {
+			delete(st.Claimed, key)
+		}
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if uerr := b.update(context.WithoutCancel(ctx), func(st *State) bool { release(st); return true }); uerr != nil {
+			b.log.Warn("qa: could not release the claim; it expires by itself", "comment", c.ID, "err", uerr)
+		}
 		return OutcomeFailed, err
 	}
-	f := b.state.Failed[key]
-	f.PR, f.Comment = pr.String(), c.ID
-	f.Attempts++
-	wait := b.cfg.RetryBase << min(f.Attempts-1, 20)
-	if wait > b.cfg.RetryMax || wait <= 0 {
-		wait = b.cfg.RetryMax
+	var f Failure
+	var wait time.Duration
+	step := func(st *State) bool {
+		f = st.Failed[key]
+		f.PR, f.Comment = pr.String(), c.ID
+		f.Attempts++
+		wait = b.cfg.RetryBase << min(f.Attempts-1, 20)
+		if wait > b.cfg.RetryMax || wait <= 0 {
+			wait = b.cfg.RetryMax
+		}
+		f.Next = b.cfg.Now().Add(wait).UTC()
+		f.Error = err.Error()
+		st.Failed[key] = f
+		release(st)
+		return true
 	}
-	f.Next = b.cfg.Now().Add(wait).UTC()
-	f.Error = err.Error()
-	b.state.Failed[key] = f
-	b.log.Warn("qa: answer failed; will retry", "pr", pr.String(), "comment", c.ID, "attempt", f.Attempts, "next", f.Next, "err", err)
-	if serr := b.state.save(b.cfg.Session); serr != nil {
+	if serr := b.update(context.WithoutCancel(ctx), step); serr != nil {
+		step(b.state) // remember it here at least
 		err = errors.Join(err, serr)
 	}
+	b.log.Warn("qa: answer failed; will retry", "pr", pr.String(), "comment", c.ID, "attempt", f.Attempts, "next", f.Next, "err", err)
 	return OutcomeFailed, fmt.Errorf("answer comment %d on %s (attempt %d, retry after %s): %w", c.ID, pr, f.Attempts, wait.Round(time.Second), err)
 }
 
@@ -311,7 +395,12 @@ func (b *Bot) dueRetries() bool {
 			return true
 		}
 	}
-	return false
+	for _, cl := range b.state.Claimed {
+		if cl.Owner != b.id && !now.Before(cl.Until) {
+			return true // another bot's claim lapsed: it died while answering
+		}
+	}
+	return len(b.unsaved) > 0
 }
 
 // CommentSource lists a PR's comments and says whether anything changed
