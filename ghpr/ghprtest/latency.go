@@ -64,6 +64,7 @@ type Call struct {
 	Route      string
 	Method     string
 	Path       string // without the API base: "repos/o/r/issues/1/comments"
+	Header     http.Header
 	Body       []byte
 	Status     int
 	Delay      time.Duration
@@ -172,7 +173,7 @@ func (s *Server) delayed(h http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
 		l.mu.Lock()
-		l.calls = append(l.calls, Call{Route: name, Method: r.Method, Path: path, Body: body, Status: sw.status, Delay: d, Start: start, End: time.Now()})
+		l.calls = append(l.calls, Call{Route: name, Method: r.Method, Path: path, Header: r.Header.Clone(), Body: body, Status: sw.status, Delay: d, Start: start, End: time.Now()})
 		l.mu.Unlock()
 	})
 }

@@ -81,6 +81,7 @@ type Call struct {
 	Route      string // RouteLatency.Name, or "" for the default
 	Method     string
 	Path       string // clean path: "video/m-1/index"
+	Header     http.Header
 	Body       []byte // the request body (not kept for uploads)
 	Size       int64  // request body bytes
 	Delay      time.Duration
@@ -239,6 +240,6 @@ func (s *Server) delayed(h http.Handler) http.Handler {
 			return
 		}
 		h.ServeHTTP(w, r)
-		l.record(Call{Route: name, Method: r.Method, Path: clean, Body: body, Size: size, Delay: d, Start: start, End: time.Now()})
+		l.record(Call{Route: name, Method: r.Method, Path: clean, Header: r.Header.Clone(), Body: body, Size: size, Delay: d, Start: start, End: time.Now()})
 	})
 }
