@@ -452,6 +452,25 @@ func (p *Pipeline) publish(ctx context.Context, st *stepper, dir string, pr ghpr
 	return rec.Comment, err
 }
 
+// Publish upserts one artefact on a pull request through sink, outside a
+// pipeline run: the description as a section of the PR body, anything else
+// as a keyed comment. body may start with the key's marker (as narrate's and
+// attribution's renderers write it); it is redacted before it is sent.
+func Publish(ctx context.Context, sink ghpr.PRSink, pr ghpr.PR, key ghpr.Key, body string) (ghpr.Comment, error) {
+	body = redact.String(unmark(body, key))
+	if key.Kind == KindDescription {
+		return ghpr.Comment{}, sink.UpsertSection(ctx, pr, key, body)
+	}
+	return sink.UpsertComment(ctx, pr, key, body)
+}
+
+// FocusEntries pairs a focus ranking with the writer's notes for the focus
+// comment (narrate.FocusComment); a file without a note gets the extractive
+// one.
+func FocusEntries(f clipselect.Focus, texts []narrate.FocusText, ev *session.Evidence, diff *session.Diff) []narrate.FocusEntry {
+	return focusEntries(f, texts, ev, diff)
+}
+
 // unmark removes the key's marker from the top of a body: the sink puts it
 // there itself.
 func unmark(body string, key ghpr.Key) string {

@@ -19,6 +19,7 @@ func (a *app) contributionMapCommand() *cobra.Command {
 		claudeDirs                             []string
 		codexDir, geminiDir                    string
 		margin                                 time.Duration
+		post                                   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "contribution-map [SESSION] [--pr URL | --diff FILE | --base REF]",
@@ -39,7 +40,10 @@ tools read).
 
 Agent logs are looked for in CLAUDE_CONFIG_DIR or ~/.claude and
 ~/.config/claude, CODEX_HOME or ~/.codex, and ~/.gemini (GEMINI_CLI_HOME);
-the --*-dir flags override them ("-" turns an agent off).`,
+the --*-dir flags override them ("-" turns an agent off).
+
+--post publishes the markdown map as a comment on the --pr pull request,
+found again by its hidden marker and edited in place on every run.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -115,6 +119,11 @@ the --*-dir flags override them ("-" turns an agent off).`,
 					dir, dirs.Claude, dirs.Codex, dirs.Gemini)
 			}
 			a.log.Debug("agent edits in the window", "edits", len(edits))
+			if post {
+				if err := a.postArtefact(ctx, prURL, s, trace.KindContributionMap, attribution.Markdown(r, attribution.MarkdownOptions{})); err != nil {
+					return err
+				}
+			}
 			switch format {
 			case "json":
 				return a.printJSON(r)
@@ -136,6 +145,7 @@ the --*-dir flags override them ("-" turns an agent off).`,
 	f.StringVar(&codexDir, "codex-dir", "", "Codex home holding sessions/")
 	f.StringVar(&geminiDir, "gemini-dir", "", "Gemini CLI directory holding tmp/")
 	f.DurationVar(&margin, "margin", attribution.DefaultMargin, "widen the session window by this much on each side")
+	f.BoolVar(&post, "post", false, "also publish the map as a comment on the --pr pull request (edited in place on every run)")
 	return cmd
 }
 

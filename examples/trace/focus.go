@@ -8,14 +8,17 @@ import (
 
 	"github.com/spf13/cobra"
 
+	trace "github.com/tracepr/trace"
 	"github.com/tracepr/trace/attribution"
 	"github.com/tracepr/trace/clipselect"
+	"github.com/tracepr/trace/narrate"
 	"github.com/tracepr/trace/session"
 )
 
 func (a *app) focusCommand() *cobra.Command {
-	var diffFile, base string
+	var diffFile, base, prURL string
 	var top int
+	var post bool
 	var noAgent bool
 	var claudeDirs []string
 	var codexDir, geminiDir string
@@ -37,7 +40,11 @@ Claude Code, Codex CLI and Gemini CLI over the session's time, as
 contribution-map does (agent lines count whole, mixed lines half). The logs
 are looked for where contribution-map looks; the --*-dir flags override that
 ("-" turns an agent off) and --no-agent skips them. Without logs, the agent
-actions recorded in the session stand in.`,
+actions recorded in the session stand in.
+
+--post publishes the guide as a comment on the --pr pull request (whose diff
+is used when neither --diff nor --base is given), found again by its hidden
+marker and edited in place on every run.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if top < 1 {
@@ -47,7 +54,7 @@ actions recorded in the session stand in.`,
 			if err != nil {
 				return err
 			}
-			diff, err := a.loadDiff(cmd.Context(), diffFile, base, "", s.Meta.ProjectDir)
+			diff, err := a.loadDiff(cmd.Context(), diffFile, base, prURL, s.Meta.ProjectDir)
 			if err != nil {
 				return err
 			}
@@ -67,6 +74,12 @@ actions recorded in the session stand in.`,
 				}
 			}
 			f := clipselect.RankFocus(tl, ev, diff, opts)
+			if post {
+				body := narrate.FocusComment(s.ID(), trace.FocusEntries(f, nil, &ev, &diff))
+				if err := a.postArtefact(cmd.Context(), prURL, s, trace.KindFocus, body); err != nil {
+					return err
+				}
+			}
 			if a.json {
 				return a.printJSON(f)
 			}
@@ -78,6 +91,8 @@ actions recorded in the session stand in.`,
 	fl.StringVar(&diffFile, "diff", "", "unified diff of the change (- reads stdin)")
 	fl.StringVar(&base, "base", "", "base ref: use `git diff BASE...HEAD` in the session's project")
 	fl.IntVar(&top, "top", 4, "how many files to list")
+	fl.StringVar(&prURL, "pr", "", "pull request URL: its diff (unless --diff or --base), and where --post publishes")
+	fl.BoolVar(&post, "post", false, "also publish the focus guide as a comment on the --pr pull request (edited in place on every run)")
 	fl.BoolVar(&noAgent, "no-agent", false, "do not read agent logs; count only the agent actions the session recorded")
 	fl.StringSliceVar(&claudeDirs, "claude-dir", nil, "Claude Code config directory holding projects/ (repeatable)")
 	fl.StringVar(&codexDir, "codex-dir", "", "Codex home holding sessions/")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	trace "github.com/tracepr/trace"
 	"github.com/tracepr/trace/narrate"
 )
 
@@ -12,6 +13,7 @@ import (
 // writer from a session's evidence and a diff.
 func (a *app) prDescriptionCommand() *cobra.Command {
 	var diffFile, base, prURL, title string
+	var post bool
 	cmd := &cobra.Command{
 		Use:   "pr-description [SESSION] [--diff FILE | --base REF | --pr URL]",
 		Short: "Print a grounded PR description (summary, what changed, why, struggles, follow-ups, test plan)",
@@ -21,7 +23,9 @@ offline writer: every sentence is taken from the evidence and checked.
 SESSION is an id, a unique prefix or "latest" (the default).
 The diff comes from --diff FILE ("-" for stdin), --base REF (git diff REF...HEAD
 in the session's project) or --pr URL. --json prints the description with the
-checker's verdict.`,
+checker's verdict. --post publishes it on the --pr pull request as a section
+of the description between trace's markers (edited in place on every run;
+the author's text is never changed).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			arg := ""
@@ -46,10 +50,16 @@ checker's verdict.`,
 			if err != nil {
 				return err
 			}
+			body := narrate.DescriptionSection(s.Meta.ID, d, "")
+			if post {
+				if err := a.postArtefact(cmd.Context(), prURL, s, trace.KindDescription, body); err != nil {
+					return err
+				}
+			}
 			if a.json {
 				return a.printJSON(d)
 			}
-			_, err = fmt.Fprint(a.stdout, narrate.DescriptionSection(s.Meta.ID, d, ""))
+			_, err = fmt.Fprint(a.stdout, body)
 			return err
 		},
 	}
@@ -58,5 +68,6 @@ checker's verdict.`,
 	f.StringVar(&base, "base", "", "base ref: diff REF...HEAD in the session's project")
 	f.StringVar(&prURL, "pr", "", "pull request URL to take the diff from")
 	f.StringVar(&title, "title", "", "the PR title, used as the one-line summary")
+	f.BoolVar(&post, "post", false, "also publish it as the trace section of the PR description (--pr), below the author's text")
 	return cmd
 }

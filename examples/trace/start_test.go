@@ -101,7 +101,7 @@ func TestStartStopUnderXvfb(t *testing.T) {
 		time.Sleep(time.Second)
 		require.NoError(t, os.WriteFile(filepath.Join(project, "main.go"), []byte("package main\n"), 0o644))
 		time.Sleep(2 * time.Second)
-		out, errOut, code = c.run(t, "--json", "stop")
+		out, errOut, code = c.run(t, "--json", "stop", "--skip-index")
 		require.Equal(t, 0, code, errOut)
 		var stopped struct {
 			Session   string  `json:"session"`
@@ -134,7 +134,7 @@ func TestStartStopUnderXvfb(t *testing.T) {
 		assert.Less(t, saves[0].At, m.Length, "and before stop")
 
 		// stop again: nothing to do, same answer.
-		out, _, code = c.run(t, "--json", "stop", started.Session)
+		out, _, code = c.run(t, "--json", "stop", "--skip-index", started.Session)
 		assert.Equal(t, 0, code)
 		assert.Contains(t, out, `"captured"`)
 	})
@@ -158,7 +158,7 @@ func TestStartStopUnderXvfb(t *testing.T) {
 		require.Eventually(t, func() bool { return !session.ProcessAlive(started.PID) }, 5*time.Second, 20*time.Millisecond)
 		assert.Equal(t, session.StatusRecording, c.meta(t, started.Session).Status)
 
-		out, errOut, code = c.run(t, "--json", "stop")
+		out, errOut, code = c.run(t, "--json", "stop", "--skip-index")
 		require.Equal(t, 0, code, errOut)
 		assert.Contains(t, out, `"recovered": true`)
 		m := c.meta(t, started.Session)
