@@ -171,6 +171,7 @@ Environment:
 		a.serveCommand(),
 		a.demoCommand(),
 		a.generateCommand(),
+		a.clipsCommand(),
 	)
 	return root
 }
