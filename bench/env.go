@@ -29,13 +29,16 @@ type env struct {
 	log   *slog.Logger
 }
 
-func newEnv(seed uint64, scale float64, vopts videodbtest.Options) (*env, error) {
+func newEnv(seed uint64, scale float64, vopts videodbtest.Options, tune ...func(*videodbtest.Latency)) (*env, error) {
 	home, err := os.MkdirTemp("", "trace-bench-")
 	if err != nil {
 		return nil, err
 	}
 	e := &env{home: home, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	e.vlat = videodbtest.DefaultLatency(seed, scale)
+	for _, f := range tune {
+		f(e.vlat)
+	}
 	vopts.Latency = e.vlat
 	vopts.Sync = true // a job answers once its modelled time has passed
 	vopts.PendingPolls = -1
@@ -64,6 +67,21 @@ func newEnv(seed uint64, scale float64, vopts videodbtest.Options) (*env, error)
 		return nil, fmt.Errorf("open a session store in %s: %w", home, err)
 	}
 	return e, nil
+}
+
+// uploadAs charges every upload for size bytes, whatever the file's real
+// size, so that a long recording is modelled without moving its bytes
+// through the loopback (whose real time the time scale would inflate).
+func uploadAs(size int64) func(*videodbtest.Latency) {
+	return func(l *videodbtest.Latency) {
+		for i, r := range l.Routes {
+			if r.Name == "upload_bytes" {
+				extra := time.Duration(float64(r.PerKiB) * float64(size) / 1024)
+				l.Routes[i].Base.Median += extra
+				l.Routes[i].PerKiB = 0
+			}
+		}
+	}
 }
 
 func (e *env) close() {

@@ -15,7 +15,7 @@ const notesDir = "bench/notes"
 // bench/capture measures (go run ./bench/capture needs Xvfb and ffmpeg).
 func runP3(_ context.Context, _ config) (*result, error) {
 	return noteResult("p3", "capture cost at 1080p under Xvfb (from bench/notes/capture.md)", "capture.md",
-		[]string{"| fps", "| 10 ", "| 30 "})
+		[]string{"| fps", "|---", "| 10 ", "| 30 "})
 }
 
 // runGathered lists the micro-benchmark notes (P4–P6) with their headline lines.
@@ -36,7 +36,7 @@ func runGathered(_ context.Context, _ config) (*result, error) {
 		}
 		title, repro := "", ""
 		lines := strings.Split(string(b), "\n")
-		for i, l := range lines {
+		for _, l := range lines {
 			if title == "" && strings.HasPrefix(l, "# ") {
 				title = strings.TrimPrefix(l, "# ")
 			}
@@ -47,9 +47,14 @@ func runGathered(_ context.Context, _ config) (*result, error) {
 			if repro == "" && strings.HasPrefix(t, "**Reproduce:**") {
 				repro = strings.Trim(strings.TrimSpace(strings.TrimPrefix(t, "**Reproduce:**")), "`")
 			}
-			_ = i
 		}
-		res.Rows = append(res.Rows, []string{filepath.Join(notesDir, e.Name()), title, "`" + repro + "`"})
+		if i := strings.Index(repro, "` "); i >= 0 {
+			repro = repro[:i]
+		}
+		if i := strings.Index(repro, " ("); i >= 0 {
+			repro = repro[:i]
+		}
+		res.Rows = append(res.Rows, []string{filepath.Join(notesDir, e.Name()), title, "`" + strings.TrimSpace(repro) + "`"})
 	}
 	return res, nil
 }

@@ -50,7 +50,7 @@ func main() {
 		runs   = flag.Int("runs", 5, "runs per measurement (the table gives medians)")
 		seed   = flag.Uint64("seed", 1, "seed of the latency model; run i uses seed+i")
 		s1     = flag.Float64("p1-scale", 0.1, "time scale of the latency model in P1 (0.1: a 10 s call takes 1 s)")
-		s2     = flag.Float64("p2-scale", 0.02, "time scale of the latency model in P2")
+		s2     = flag.Float64("p2-scale", 0.01, "time scale of the latency model in P2")
 		jsonTo = flag.String("json", "", "also write the results as JSON to this file (e.g. bench/out/result.json)")
 	)
 	flag.Parse()
@@ -172,13 +172,6 @@ func median(xs []float64) float64 {
 	} else {
 		return (s[n/2-1] + s[n/2]) / 2
 	}
-}
-
-func spread(xs []float64) string {
-	if len(xs) < 2 {
-		return ""
-	}
-	return fmt.Sprintf(" (%.3g–%.3g)", slices.Min(xs), slices.Max(xs))
 }
 
 func secs(xs []float64) string { return fmt.Sprintf("%.1f s", median(xs)) + spreadUnit(xs, "s") }

@@ -69,21 +69,9 @@ func runP2(ctx context.Context, cfg config) (*result, error) {
 	}
 	res.Notes = append(res.Notes,
 		fmt.Sprintf("Live stop time, 60 min ÷ 2 min: %s (1× means stop is O(1) in the recording's length).", ratio(div(live60, first))),
-		fmt.Sprintf("Recording simulated in real time ×%g: a %s chunk closes every %s (scaled), %.1f MB each (%.0f MB/h); capture.Uploads sends them to videodb.ChunkUploader while recording goes on.",
+		fmt.Sprintf("Recording simulated in real time ×%g: a %s chunk closes every %s (scaled), %.1f MB each (%.0f MB/h); capture.Uploads sends them to videodb.ChunkUploader while recording goes on. Files are a few bytes; the latency model charges each upload for the modelled size.",
 			cfg.scaleP2, chunkLength, chunkLength, bytesPerHour*chunkLength.Hours()/1e6, bytesPerHour/1e6))
 	return res, nil
-}
-
-func sparse(path string, size int64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := f.Truncate(size); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func capturedSession(e *env, length time.Duration, live bool) (*session.Session, error) {
@@ -109,7 +97,8 @@ func stopped(s *session.Session, length time.Duration) error {
 // p2Live records for length with live chunks going up meanwhile, then
 // times stop: the uploads still in flight, then Pipeline.Stop.
 func p2Live(ctx context.Context, seed uint64, scale float64, length time.Duration) (float64, error) {
-	e, err := newEnv(seed, scale, videodbtest.Options{VideoLength: chunkLength.Seconds()})
+	size := int64(bytesPerHour * chunkLength.Hours())
+	e, err := newEnv(seed, scale, videodbtest.Options{VideoLength: chunkLength.Seconds()}, uploadAs(size))
 	if err != nil {
 		return 0, err
 	}
@@ -123,8 +112,6 @@ func p2Live(ctx context.Context, seed uint64, scale float64, length time.Duratio
 	chunks := make(chan capture.Chunk)
 	done := make(chan error, 1)
 	go func() { done <- up.Run(ctx, chunks) }()
-	size := int64(bytesPerHour * chunkLength.Hours())
-	tick := time.Duration(float64(chunkLength) * scale)
 	next := time.Now()
 	for seq := 0; time.Duration(seq)*chunkLength < length; seq++ {
 		start := time.Duration(seq) * chunkLength
@@ -132,12 +119,11 @@ func p2Live(ctx context.Context, seed uint64, scale float64, length time.Duratio
 		next = next.Add(time.Duration(float64(end-start) * scale))
 		time.Sleep(time.Until(next)) // the chunk is being recorded
 		path := filepath.Join(s.Dir, fmt.Sprintf("chunk-%05d.mp4", seq))
-		if err := sparse(path, size); err != nil {
+		if err := os.WriteFile(path, []byte("chunk"), 0o600); err != nil {
 			return 0, err
 		}
 		chunks <- capture.Chunk{Seq: seq, Path: path, Span: session.Span{Start: start, End: end}}
 	}
-	_ = tick
 	stop := time.Now()
 	close(chunks)
 	if err := <-done; err != nil {
@@ -155,7 +141,7 @@ func p2Live(ctx context.Context, seed uint64, scale float64, length time.Duratio
 // p2Whole times stop of a recording of length without live chunks: the
 // whole file is uploaded and indexed then.
 func p2Whole(ctx context.Context, seed uint64, scale float64, length time.Duration) (float64, error) {
-	e, err := newEnv(seed, scale, videodbtest.Options{VideoLength: length.Seconds()})
+	e, err := newEnv(seed, scale, videodbtest.Options{VideoLength: length.Seconds()}, uploadAs(int64(bytesPerHour*length.Hours())))
 	if err != nil {
 		return 0, err
 	}
@@ -165,7 +151,7 @@ func p2Whole(ctx context.Context, seed uint64, scale float64, length time.Durati
 		return 0, err
 	}
 	s.Meta.Recording = "screen.mp4"
-	if err := sparse(s.Path("screen.mp4"), int64(bytesPerHour*length.Hours())); err != nil {
+	if err := os.WriteFile(s.Path("screen.mp4"), []byte("recording"), 0o600); err != nil {
 		return 0, err
 	}
 	if err := stopped(s, length); err != nil {
