@@ -88,7 +88,7 @@ type Call struct {
 	Start, End time.Time
 }
 
-// Calls returns the requests answered so far, in the order they started.
+// Calls returns the requests answered so far, in the order they ended.
 func (l *Latency) Calls() []Call {
 	l.mu.Lock()
 	defer l.mu.Unlock()
