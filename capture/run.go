@@ -120,8 +120,19 @@ func Record(ctx context.Context, s *session.Session, cfg Config) (Result, error)
 			}
 		}()
 	}
+	// The heartbeat outlives the other side tasks: after a stop request the
+	// process may still wait for the last live uploads, and `trace stop`
+	// must see it alive (a silent process holding the lock looks foreign).
 	hb := &Heartbeater{Path: s.Path(session.FileHeartbeat), Every: cfg.Heartbeat, Start: epoch, Recorder: s.Meta.Recorder, File: s.Path(req.Output)}
-	run("heartbeat", hb.Run)
+	beat, stopBeat := context.WithCancel(context.WithoutCancel(ctx))
+	beatDone := make(chan struct{})
+	go func() {
+		defer close(beatDone)
+		if err := hb.Run(beat); err != nil {
+			log.Warn("heartbeat stopped", "err", err)
+		}
+	}()
+	defer func() { stopBeat(); <-beatDone }()
 	if cfg.Project != "" {
 		sw := &SaveWatcher{Root: cfg.Project, Epoch: epoch, Debounce: cfg.Debounce, Ignore: cfg.Ignore, Logger: log,
 			OnSave: func(e session.SaveEvent) { appendLine(session.FileSaves, e) }}

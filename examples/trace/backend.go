@@ -38,11 +38,11 @@ func (a *app) pipeline(s *session.Session) (*trace.Pipeline, error) {
 	}}
 	switch a.backendName() {
 	case "videodb":
-		c, err := videodb.New(videodb.Options{Logger: log})
+		c, err := a.videodbClient(log)
 		if err != nil {
-			return nil, withCode(exitConfig, fmt.Errorf("videodb backend: %w: set VIDEO_DB_API_KEY, or pass --backend local", err))
+			return nil, err
 		}
-		p.Indexer = videodb.NewIndexer(c, videodb.IndexerOptions{Logger: log})
+		p.Indexer = videodb.NewIndexer(c, videodbIndexerOptions(log))
 		p.Renderer = videodb.NewRenderer(c, videodb.RendererOptions{Logger: log})
 		p.Writer = videodb.NewWriter(c, "")
 		p.Voice = videodb.NewVoice(c, videodb.VoiceOptions{})

@@ -57,7 +57,7 @@ func (a *app) record(ctx context.Context, s *session.Session, spec recordSpec, l
 		Logger:   log,
 	}
 	if spec.Live {
-		up, err := a.liveUploader(ctx)
+		up, err := a.liveUploader(ctx, s)
 		if err != nil {
 			return capture.Result{}, err
 		}

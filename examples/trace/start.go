@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -94,7 +93,7 @@ says which one and why, and --recorder overrides it.`,
 			spec.Audio = !noMic
 			spec.AudioInput = strings.Fields(audioInput)
 			if spec.Live {
-				if _, err := a.liveUploader(ctx); err != nil {
+				if err := a.checkLive(); err != nil {
 					return withCode(exitConfig, err)
 				}
 				spec.Chunk = chunk.Seconds()
@@ -154,14 +153,6 @@ func activeRecording(st *session.Store) (*session.Session, int) {
 		}
 	}
 	return nil, 0
-}
-
-// liveUploader returns where --live sends chunks for the chosen backend.
-func (a *app) liveUploader(ctx context.Context) (capture.ChunkUploader, error) {
-	if a.backend == "local" {
-		return nil, errors.New("--live uploads chunks to VideoDB while you record, and the local backend keeps everything on this machine: drop --live, or use --backend videodb")
-	}
-	return nil, errors.New("--live needs a VideoDB chunk uploader, which this build of trace does not have: drop --live (the whole recording is uploaded after `trace stop`)")
 }
 
 // startDetached runs the recording in a detached copy of this program and

@@ -53,7 +53,7 @@ Without SESSION, the session being recorded (or else the latest) is used.`,
 		},
 	}
 	cmd.Flags().BoolVar(&skipIndex, "skip-index", false, "only finish the recording; do not index it")
-	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "how long to wait for the recorder to finish its file")
+	cmd.Flags().DurationVar(&timeout, "timeout", 3*time.Minute, "how long to wait for the recorder to finish its file (and, with --live, its last chunk uploads)")
 	return cmd
 }
 
