@@ -135,11 +135,44 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 	}
 	packs := narrate.ClipPacks(&ev, &diff, res.Clips, narrate.PackOptions{})
 
-	// A failing branch does not cancel the others: what they finish is
-	// recorded and kept for the next run.
-	var g errgroup.Group
-	gctx := ctx
-	// Attribution, then focus (it weighs the agent's share).
+	// Three branches run side by side; a failing branch does not cancel the
+	// others, so what they finish is recorded and kept for the next run:
+	//   - attribution, then focus; both comments are published when ready;
+	//   - narration, voice per clip, plan, render, then the walkthrough
+	//     comment (the critical path);
+	//   - the description, published once the video link is known.
+	var (
+		g        errgroup.Group
+		gctx     = ctx
+		mu       sync.Mutex // guards res.Bodies and res.Published
+		rendered = make(chan struct{})
+		// renderOK says the render branch ended well (a video, or nothing
+		// to render): only then is the description published, so a failed
+		// render does not post a section that the rerun edits again.
+		renderOK bool
+	)
+	var pr ghpr.PR
+	if req.PR != nil {
+		pr = *req.PR
+	}
+	setBody := func(kind, body string) {
+		mu.Lock()
+		res.Bodies[kind] = body
+		mu.Unlock()
+	}
+	publish := func(kind, body string) error {
+		if p.Sink == nil || req.DryRun {
+			return nil
+		}
+		c, err := p.publish(gctx, st, dir, pr, ghpr.Key{Kind: kind, Session: s.ID()}, body)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		res.Published[kind] = c
+		mu.Unlock()
+		return nil
+	}
 	g.Go(func() error {
 		saves := ev.Saves
 		epoch, end := Window(s)
@@ -161,6 +194,8 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 			return err
 		}
 		res.Attribution = rep
+		contrib := attribution.Markdown(rep, attribution.MarkdownOptions{})
+		setBody(KindContributionMap, contrib)
 		fo, _, err := runStep(gctx, st, "focus", dir+"focus.json",
 			map[string]any{"timeline": tlHash, "diff": diffHash, "attribution": repHash, "top": p.Focus.Top, "weights": p.Focus.Weights},
 			func(ctx context.Context) (focusOut, error) {
@@ -183,10 +218,18 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 			return err
 		}
 		res.Focus, res.FocusText = fo.Focus, fo.Text
-		return nil
+		focus := narrate.FocusComment(s.ID(), focusEntries(res.Focus, res.FocusText, &ev, &diff))
+		setBody(KindFocus, focus)
+		var pub errgroup.Group
+		pub.Go(func() error { return publish(KindFocus, focus) })
+		pub.Go(func() error { return publish(KindContributionMap, contrib) })
+		return pub.Wait()
 	})
-	// Narration, then voice per clip.
-	g.Go(func() error {
+	g.Go(func() (err error) {
+		defer func() {
+			renderOK = err == nil
+			close(rendered)
+		}()
 		scripts, _, err := runStep(gctx, st, "scripts", dir+"scripts.json", map[string]any{"clips": clipsHash, "evidence": evHash, "diff": diffHash},
 			func(ctx context.Context) ([]narrate.Script, error) {
 				if len(packs) == 0 {
@@ -202,10 +245,49 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 		if req.DryRun {
 			return nil
 		}
-		res.Voice, err = p.voice(gctx, st, dir, scripts)
-		return err
+		if res.Voice, err = p.voice(gctx, st, dir, scripts); err != nil {
+			return err
+		}
+		if p.Renderer == nil || len(res.Clips) == 0 {
+			return nil
+		}
+		plan, err := p.plan(gctx, st, dir, s, req, &diff, res)
+		if err != nil {
+			return err
+		}
+		res.Plan = plan
+		res.Chapters = render.Chapters(plan)
+		planHash, err := hashOf(plan)
+		if err != nil {
+			return err
+		}
+		out, _, err := runStep(gctx, st, "render", dir+"render.json", planHash, func(ctx context.Context) (render.Output, error) {
+			o, err := p.Renderer.Render(ctx, plan)
+			if err != nil {
+				return o, fmt.Errorf("render the walkthrough of session %s: %w", s.ID(), err)
+			}
+			return o, nil
+		})
+		if err != nil {
+			return err
+		}
+		video := out
+		if p.Host != nil {
+			// Hosting is cheap to check and its target may have changed
+			// (another --out folder): it runs every time; a Host reuses
+			// what it already put in place.
+			if video, err = p.Host(gctx, s, out); err != nil {
+				return fmt.Errorf("make the walkthrough reachable: %w", err)
+			}
+		}
+		res.Video = video
+		walk := narrate.WalkthroughComment(narrate.Walkthrough{
+			Session: s.ID(), VideoURL: mediaLink(video.Video), PosterURL: mediaLink(video.Poster),
+			Duration: plan.Duration, Chapters: res.Chapters,
+		})
+		setBody(KindWalkthrough, walk)
+		return publish(KindWalkthrough, walk)
 	})
-	// The description.
 	g.Go(func() error {
 		in := map[string]any{"clips": clipsHash, "evidence": evHash, "diff": diffHash, "title": req.Title, "branch": req.Branch, "template": req.Template}
 		d, _, err := runStep(gctx, st, "description", dir+"description.json", in, func(ctx context.Context) (narrate.Description, error) {
@@ -214,76 +296,25 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 			return n.Description(ctx, &pr)
 		})
 		res.Description = d
-		return err
+		if err != nil {
+			return err
+		}
+		// The section links the walkthrough: wait for the render branch (it
+		// closes rendered however it ends; a failed render leaves no link).
+		select {
+		case <-rendered:
+		case <-gctx.Done():
+			return gctx.Err()
+		}
+		body := narrate.DescriptionSection(s.ID(), res.Description, mediaLink(res.Video.Video))
+		setBody(KindDescription, body)
+		if !renderOK {
+			return nil // the render branch reports its own error
+		}
+		return publish(KindDescription, body)
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
-	}
-	res.Bodies[KindDescription] = narrate.DescriptionSection(s.ID(), res.Description, "")
-	res.Bodies[KindFocus] = narrate.FocusComment(s.ID(), focusEntries(res.Focus, res.FocusText, &ev, &diff))
-	res.Bodies[KindContributionMap] = attribution.Markdown(res.Attribution, attribution.MarkdownOptions{})
-	if req.DryRun {
-		return res, nil
-	}
-
-	// The walkthrough.
-	var video render.Output
-	if p.Renderer != nil && len(res.Clips) > 0 {
-		plan, err := p.plan(ctx, st, dir, s, req, &diff, res)
-		if err != nil {
-			return nil, err
-		}
-		res.Plan = plan
-		res.Chapters = render.Chapters(plan)
-		planHash, err := hashOf(plan)
-		if err != nil {
-			return nil, err
-		}
-		out, _, err := runStep(ctx, st, "render", dir+"render.json", planHash, func(ctx context.Context) (render.Output, error) {
-			o, err := p.Renderer.Render(ctx, plan)
-			if err != nil {
-				return o, fmt.Errorf("render the walkthrough of session %s: %w", s.ID(), err)
-			}
-			return o, nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		video = out
-		if p.Host != nil {
-			// Hosting is cheap to check and its target may have changed
-			// (another --out folder): it runs every time; a Host reuses
-			// what it already put in place.
-			video, err = p.Host(ctx, s, out)
-			if err != nil {
-				return nil, fmt.Errorf("make the walkthrough reachable: %w", err)
-			}
-		}
-		res.Video = video
-		res.Bodies[KindWalkthrough] = narrate.WalkthroughComment(narrate.Walkthrough{
-			Session: s.ID(), VideoURL: mediaLink(video.Video), PosterURL: mediaLink(video.Poster),
-			Duration: plan.Duration, Chapters: res.Chapters,
-		})
-		res.Bodies[KindDescription] = narrate.DescriptionSection(s.ID(), res.Description, mediaLink(video.Video))
-	}
-
-	if p.Sink == nil {
-		return res, nil
-	}
-	var pr ghpr.PR
-	if req.PR != nil {
-		pr = *req.PR
-	}
-	for _, kind := range []string{KindWalkthrough, KindDescription, KindFocus, KindContributionMap} {
-		body, ok := res.Bodies[kind]
-		if !ok {
-			continue
-		}
-		c, err := p.publish(ctx, st, dir, pr, ghpr.Key{Kind: kind, Session: s.ID()}, body)
-		if err != nil {
-			return nil, err
-		}
-		res.Published[kind] = c
 	}
 	return res, nil
 }

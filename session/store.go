@@ -316,6 +316,11 @@ func (s *Session) Path(name ...string) string {
 func (s *Session) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.saveLocked()
+}
+
+// saveLocked writes metadata.json; s.mu is held.
+func (s *Session) saveLocked() error {
 	b, err := json.MarshalIndent(s.Meta, "", "  ")
 	if err != nil {
 		return err
@@ -360,7 +365,12 @@ func (s *Session) Transition(to Status, cause error) error {
 }
 
 // Step returns the record of a step, if it ran.
+//
+// Step and RecordStep are safe to call from several goroutines at once
+// (a pipeline runs independent steps side by side).
 func (s *Session) Step(name string) (StepRecord, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	r, ok := s.Meta.Steps[name]
 	return r, ok
 }
@@ -370,11 +380,13 @@ func (s *Session) RecordStep(name string, r StepRecord) error {
 	if r.At.IsZero() {
 		r.At = time.Now().UTC()
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.Meta.Steps == nil {
 		s.Meta.Steps = map[string]StepRecord{}
 	}
 	s.Meta.Steps[name] = r
-	return s.Save()
+	return s.saveLocked()
 }
 
 // WriteJSON writes v as indented JSON to a file in the session directory, atomically.
