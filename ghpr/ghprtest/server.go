@@ -131,8 +131,9 @@ func NewServer() *Server {
 		panic(fmt.Sprintf("ghprtest: listen on 127.0.0.1: %v", err))
 	}
 	s.srv.Listener = l
+	// Every field is set before the server starts serving.
+	s.URL = "http://" + l.Addr().String() + "/api/v3/"
 	s.srv.Start()
-	s.URL = s.srv.URL + "/api/v3/"
 	return s
 }
 

@@ -228,8 +228,11 @@ func NewServer(opts Options) *Server {
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
-	s.srv = httptest.NewServer(s.delayed(http.HandlerFunc(s.serve)))
-	s.URL = s.srv.URL
+	// Every field is set before the server starts serving, so no handler
+	// goroutine can see a half-built Server (URL included).
+	s.srv = httptest.NewUnstartedServer(s.delayed(http.HandlerFunc(s.serve)))
+	s.URL = "http://" + s.srv.Listener.Addr().String()
+	s.srv.Start()
 	return s
 }
 
