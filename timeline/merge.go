@@ -3,6 +3,7 @@ package timeline
 import (
 	"container/heap"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/tracepr/trace/session"
@@ -162,6 +163,9 @@ func Merge(cands []session.Moment, length time.Duration, opts MergeOptions) Stat
 			m.Span = p.span
 			m.Files = sortedFiles(src.Files)
 			m.Evidence = trimRefs(src.Evidence, p.span, src.Span, opts.Evidence)
+			if len(m.Evidence) < len(src.Evidence) {
+				narrowToRefs(&m, src)
+			}
 		}
 		if n := len(out); n > 0 && agree(&out[n-1], &m) {
 			out[n-1] = join(out[n-1], m)
@@ -199,6 +203,34 @@ func join(a, b session.Moment) session.Moment {
 		a.Summary = s
 	}
 	return a
+}
+
+// narrowToRefs makes a piece of a split moment speak only of the evidence
+// left in it: the files its references name and, for progress, a summary
+// that counts its own saves (a burst cut by a higher-priority moment must not
+// claim files saved in the other part).
+func narrowToRefs(m *session.Moment, src session.Moment) {
+	var files []string
+	saves, inDiff := 0, map[string]bool{}
+	for _, r := range m.Evidence {
+		if r.Path != "" {
+			files = append(files, r.Path)
+		}
+		if r.Type == session.EvSave {
+			saves++
+			if r.Note == noteInDiff {
+				inDiff[r.Path] = true
+			}
+		}
+	}
+	if len(files) == 0 {
+		return
+	}
+	m.Files = sortedFiles(files)
+	if m.Kind == session.KindProgress && saves > 0 {
+		hasDiff := strings.Contains(src.Summary, " in the diff)")
+		m.Summary = progressSummary(saves, m.Files, len(inDiff), hasDiff)
+	}
 }
 
 // trimRefs keeps the references whose items overlap piece. When the piece is

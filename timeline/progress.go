@@ -108,7 +108,7 @@ func burst(in *Input, idx []int, o ProgressOptions) session.Moment {
 		s := saves[i]
 		note := "saved"
 		if in.InDiff(s.Path) {
-			note = "saved, in the diff"
+			note = noteInDiff
 		}
 		refs = append(refs, session.EvidenceRef{Type: session.EvSave, Index: i, Path: s.Path, Note: note})
 		files = append(files, s.Path)
@@ -125,10 +125,7 @@ func burst(in *Input, idx []int, o ProgressOptions) session.Moment {
 		share = float64(inDiff) / float64(len(files))
 	}
 	conf := 0.45 + 0.2*math.Min(1, math.Log2(float64(len(idx)))/4) + 0.35*share
-	sum := fmt.Sprintf("%d save%s of %s", len(idx), plural(len(idx)), listFiles(files, 3))
-	if in.HasDiff() {
-		sum += fmt.Sprintf(" (%d of %d in the diff)", inDiff, len(files))
-	}
+	sum := progressSummary(len(idx), files, inDiff, in.HasDiff())
 	return session.Moment{
 		Kind:       session.KindProgress,
 		Span:       session.Span{Start: first - o.Lead, End: last + o.Tail},
@@ -152,3 +149,15 @@ func listFiles(files []string, n int) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(files[:n], ", "), len(files)-n)
 }
+
+// progressSummary says what a burst of saves touched.
+func progressSummary(saves int, files []string, inDiff int, hasDiff bool) string {
+	sum := fmt.Sprintf("%d save%s of %s", saves, plural(saves), listFiles(files, 3))
+	if hasDiff {
+		sum += fmt.Sprintf(" (%d of %d in the diff)", inDiff, len(files))
+	}
+	return sum
+}
+
+// noteInDiff is the note progress puts on a save of a file in the diff.
+const noteInDiff = "saved, in the diff"
