@@ -263,7 +263,9 @@ func BuildPRPack(in PRInput) PRPack {
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
 	p.Spoken = ev.Transcript
 	for _, sc := range ev.Scenes {
-		if sc.Summary != "" || len(sc.Errors) > 0 || len(sc.Files) > 0 || len(sc.Functions) > 0 {
+		// Terminal scenes count even when blank otherwise: a clean run
+		// after an error is evidence that the error was dealt with.
+		if sc.Summary != "" || len(sc.Errors) > 0 || len(sc.Files) > 0 || len(sc.Functions) > 0 || sc.Label == session.LabelTerminal {
 			p.Scenes = append(p.Scenes, sc)
 		}
 	}

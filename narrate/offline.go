@@ -249,6 +249,7 @@ func offlineDescription(pr *PRPack) DescriptionText {
 		}
 		d.Struggles = append(d.Struggles, ensurePeriod(s))
 	}
+	d.Struggles = append(d.Struggles, screenErrors(pr, d.Struggles)...)
 	for _, c := range commandsSeen(pr) {
 		d.TestPlan = append(d.TestPlan, "Run `"+c+"` (it ran during the session).")
 	}
@@ -258,6 +259,48 @@ func offlineDescription(pr *PRPack) DescriptionText {
 		}
 	}
 	return d
+}
+
+// screenErrors lists the errors the screen showed during the session (a
+// failing test, a compiler error, a stack trace), each once, at its first
+// appearance, as struggles: they are what the author worked through even when
+// no stretch was long enough to count as stuck. An error counts as cleared
+// when a later terminal scene shows no error.
+func screenErrors(pr *PRPack, already []string) []string {
+	const most = 3
+	seen := map[string]bool{}
+	var out []string
+	for i, sc := range pr.Scenes {
+		if len(sc.Errors) == 0 {
+			continue
+		}
+		e := oneLine(sc.Errors[0], 120)
+		if e == "" || seen[e] {
+			continue
+		}
+		seen[e] = true
+		covered := false
+		for _, a := range already {
+			if strings.Contains(a, e) {
+				covered = true
+			}
+		}
+		if covered {
+			continue
+		}
+		line := "At " + session.Clock(sc.Span.Start) + " the screen showed " + quote(e)
+		for _, later := range pr.Scenes[i+1:] {
+			if later.Label == session.LabelTerminal && len(later.Errors) == 0 {
+				line += "; a later run in the terminal shows no error"
+				break
+			}
+		}
+		out = append(out, ensurePeriod(line))
+		if len(out) == most {
+			break
+		}
+	}
+	return out
 }
 
 var headingRE = regexp.MustCompile(`^#{1,6}\s+(.*)$`)
