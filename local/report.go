@@ -56,6 +56,19 @@ type ReportData struct {
 	Notes []string
 }
 
+// trackSrc returns a WebVTT file of the report folder as a data: URL.
+func trackSrc(dir, rel string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return "", fmt.Errorf("report: read the track %s: %w: write it into %s before the report", rel, err, dir)
+	}
+	return "data:text/vtt;base64," + base64.StdEncoding.EncodeToString(redactVTT(b)), nil
+}
+
+// redactVTT redacts the text of a WebVTT file (its cue lines) like every
+// other text of the page.
+func redactVTT(b []byte) []byte { return []byte(redact.String(string(b))) }
+
 // WriteReport writes dir/report.html: one self-contained page with the
 // video and its chapters, the timeline picture, the description, the focus
 // guide and the contribution map. It needs no server and no network: no
@@ -91,11 +104,22 @@ func WriteReport(dir string, d ReportData) (string, error) {
 			b.WriteString(" poster=\"" + e(urlPath(d.Poster)) + "\"")
 		}
 		b.WriteString(">\n<source src=\"" + e(urlPath(d.Video)) + "\" type=\"video/mp4\">\n")
+		// Tracks are inlined as data: URLs: from file:// every file is its
+		// own origin, and the browser refuses a <track> from another one.
+		// The .vtt files stay beside the page for players that want them.
 		if d.Captions != "" {
-			b.WriteString("<track kind=\"captions\" srclang=\"en\" label=\"Narration\" src=\"" + e(urlPath(d.Captions)) + "\" default>\n")
+			src, err := trackSrc(dir, d.Captions)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString("<track kind=\"captions\" srclang=\"en\" label=\"Narration\" src=\"" + e(src) + "\" default>\n")
 		}
 		if d.Chapters != "" {
-			b.WriteString("<track kind=\"chapters\" srclang=\"en\" label=\"Chapters\" src=\"" + e(urlPath(d.Chapters)) + "\">\n")
+			src, err := trackSrc(dir, d.Chapters)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString("<track kind=\"chapters\" srclang=\"en\" label=\"Chapters\" src=\"" + e(src) + "\">\n")
 		}
 		b.WriteString("</video>\n")
 	} else {
@@ -179,7 +203,16 @@ const reportJS = `
   document.querySelectorAll('a[data-t]').forEach(function(a){
     a.addEventListener('click',function(){v.currentTime=parseFloat(a.getAttribute('data-t'));v.play();});
   });
-  v.addEventListener('loadedmetadata',function(){document.body.setAttribute('data-video-duration',String(v.duration));});
-  v.addEventListener('error',function(){document.body.setAttribute('data-video-error','1');},true);
+  var body=document.body;
+  v.addEventListener('loadedmetadata',function(){body.setAttribute('data-video-duration',String(v.duration));});
+  v.addEventListener('error',function(){body.setAttribute('data-video-error','1');});
+  var src=v.querySelector('source');
+  if(src)src.addEventListener('error',function(){body.setAttribute('data-video-error','1');});
+  var loaded=0;
+  v.querySelectorAll('track').forEach(function(t){
+    t.addEventListener('load',function(){loaded++;body.setAttribute('data-tracks-loaded',String(loaded));});
+    t.addEventListener('error',function(){body.setAttribute('data-track-error',t.kind);});
+    if(t.kind==='chapters'&&t.track)t.track.mode='hidden';
+  });
 })();
 `

@@ -109,11 +109,17 @@ func TestReportInChromium(t *testing.T) {
 	}
 	assert.Contains(t, dom, "<td>config/config.go</td>")
 	assert.Contains(t, dom, "<code>parseConfig</code>")
-	if m := regexp.MustCompile(`data-video-duration="([0-9.]+)"`).FindStringSubmatch(dom); m != nil {
+	// The page's script reports into attributes of <body>; read them there
+	// (the script's own text names them too).
+	bodyTag := regexp.MustCompile(`<body[^>]*>`).FindString(dom)
+	require.NotEmpty(t, bodyTag)
+	assert.NotContains(t, bodyTag, `data-video-error`, "the video element failed to load")
+	assert.NotContains(t, bodyTag, `data-track-error`, "a caption or chapter track failed to load from file://")
+	assert.Contains(t, bodyTag, `data-tracks-loaded="2"`, "captions and chapters load from file://")
+	if m := regexp.MustCompile(`data-video-duration="([0-9.]+)"`).FindStringSubmatch(bodyTag); m != nil {
 		d, _ := strconv.ParseFloat(m[1], 64)
 		assert.InDelta(t, p.Duration.Seconds(), d, 0.2, "the browser loaded the video")
 	} else {
-		assert.NotContains(t, dom, `data-video-error`, "the video element failed to load")
 		t.Logf("this chromium did not report the video's metadata (no H.264 decoder?); checked with ffprobe instead")
 	}
 	src := regexp.MustCompile(`<source src="([^"]+)"`).FindStringSubmatch(dom)
