@@ -175,7 +175,7 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 	}
 	g.Go(func() error {
 		saves := ev.Saves
-		epoch, end := Window(s)
+		epoch, end := s.Window()
 		// The agent logs may have grown since the last run, and reading them
 		// costs little: the map is always computed, and recorded by its
 		// content, so what depends on it is redone only when it changed.

@@ -216,7 +216,7 @@ func (p *Pipeline) stop(ctx context.Context, s *session.Session) (*StopResult, e
 	res := &StopResult{Missing: sum.Missing, Segments: sum.Segments, Scenes: sum.Scenes, Timeline: session.FileTimeline}
 
 	if len(p.Agents) > 0 {
-		epoch, end := Window(s)
+		epoch, end := s.Window()
 		from, to := epoch.Add(-p.margin()), end
 		if !end.IsZero() {
 			to = end.Add(p.margin())
@@ -278,23 +278,6 @@ func (p *Pipeline) margin() time.Duration {
 		return 0
 	}
 	return p.AgentMargin
-}
-
-// Window returns a session's time window: the epoch (the first frame; the
-// creation time when unknown) and its end (epoch plus the recording's
-// length, else the stop time, else zero).
-func Window(s *session.Session) (epoch, end time.Time) {
-	epoch = s.Meta.Epoch
-	if epoch.IsZero() {
-		epoch = s.Meta.CreatedAt
-	}
-	switch {
-	case s.Meta.Length > 0:
-		end = epoch.Add(s.Meta.Length)
-	case !s.Meta.StoppedAt.IsZero():
-		end = s.Meta.StoppedAt
-	}
-	return epoch, end
 }
 
 func sourceNames(src []attribution.Source) []string {

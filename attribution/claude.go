@@ -53,24 +53,7 @@ func (c *ClaudeCode) Read(ctx context.Context, q Query, emit func(Edit) error) (
 	st := Stats{Agent: AgentClaudeCode}
 	log := logger(c.Log)
 	files := c.files(q, log)
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return st, err
-		}
-		fh, err := os.Open(f)
-		if err != nil {
-			st.Unreadable++
-			log.Warn("cannot open Claude Code log; skipping it", "file", f, "err", err)
-			continue
-		}
-		fst, err := c.ReadStream(ctx, fh, f, q, emit)
-		fh.Close()
-		st.add(fst)
-		if err != nil {
-			return st, err
-		}
-	}
-	return st, nil
+	return readFiles(ctx, c, files, "Claude Code log", log, q, emit, st)
 }
 
 // files lists the transcripts that may hold edits of the project in the window.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -61,24 +60,7 @@ func (c *Codex) Read(ctx context.Context, q Query, emit func(Edit) error) (Stats
 		})
 	}
 	sort.Strings(files)
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return st, err
-		}
-		fh, err := os.Open(f)
-		if err != nil {
-			st.Unreadable++
-			log.Warn("cannot open Codex rollout; skipping it", "file", f, "err", err)
-			continue
-		}
-		fst, err := c.ReadStream(ctx, fh, f, q, emit)
-		fh.Close()
-		st.add(fst)
-		if err != nil {
-			return st, err
-		}
-	}
-	return st, nil
+	return readFiles(ctx, c, files, "Codex rollout", log, q, emit, st)
 }
 
 // skipCodexDay reports whether a YYYY/MM/DD directory ends more than a day

@@ -64,24 +64,7 @@ func (g *Gemini) Read(ctx context.Context, q Query, emit func(Edit) error) (Stat
 		}
 	}
 	sort.Strings(files)
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return st, err
-		}
-		fh, err := os.Open(f)
-		if err != nil {
-			st.Unreadable++
-			log.Warn("cannot open Gemini CLI chat; skipping it", "file", f, "err", err)
-			continue
-		}
-		fst, err := g.ReadStream(ctx, fh, f, q, emit)
-		fh.Close()
-		st.add(fst)
-		if err != nil {
-			return st, err
-		}
-	}
-	return st, nil
+	return readFiles(ctx, g, files, "Gemini CLI chat", log, q, emit, st)
 }
 
 // geminiRoots lists the directories Gemini CLI might have been started in

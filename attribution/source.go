@@ -268,3 +268,32 @@ func logger(l *slog.Logger) *slog.Logger {
 	}
 	return l
 }
+
+// streamReader is the part of a Source that reads one log.
+type streamReader interface {
+	ReadStream(ctx context.Context, r io.Reader, name string, q Query, emit func(Edit) error) (Stats, error)
+}
+
+// readFiles streams each log file through src in turn. A file that cannot
+// be opened is counted as unreadable and skipped (what stands in the others
+// still counts); what is read is added into st.
+func readFiles(ctx context.Context, src streamReader, files []string, what string, log *slog.Logger, q Query, emit func(Edit) error, st Stats) (Stats, error) {
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		fh, err := os.Open(f)
+		if err != nil {
+			st.Unreadable++
+			log.Warn("cannot open "+what+"; skipping it", "file", f, "err", err)
+			continue
+		}
+		fst, err := src.ReadStream(ctx, fh, f, q, emit)
+		fh.Close()
+		st.add(fst)
+		if err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}

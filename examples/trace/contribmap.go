@@ -87,7 +87,7 @@ found again by its hidden marker and edited in place on every run.`,
 			if st.Skipped > 0 {
 				a.log.Warn("skipped unreadable save events (a torn last line after a crash, or garbage)", "file", s.Path(session.FileSaves), "skipped", st.Skipped)
 			}
-			epoch, end := sessionWindow(s)
+			epoch, end := s.Window()
 			if margin == 0 {
 				margin = -1 // Build reads 0 as "the default"; here 0 means none
 			}
@@ -149,19 +149,3 @@ found again by its hidden marker and edited in place on every run.`,
 	return cmd
 }
 
-// sessionWindow returns the session's epoch and end: the first frame, and
-// the epoch plus the recording's length (or the stop time; zero while it is
-// still recording).
-func sessionWindow(s *session.Session) (epoch, end time.Time) {
-	epoch = s.Meta.Epoch
-	if epoch.IsZero() {
-		epoch = s.Meta.CreatedAt
-	}
-	switch {
-	case s.Meta.Length > 0:
-		end = epoch.Add(s.Meta.Length)
-	case !s.Meta.StoppedAt.IsZero():
-		end = s.Meta.StoppedAt
-	}
-	return epoch, end
-}

@@ -132,7 +132,7 @@ func (a *app) agentShare(ctx context.Context, s *session.Session, diff session.D
 	if err != nil {
 		return nil, err
 	}
-	epoch, end := sessionWindow(s)
+	epoch, end := s.Window()
 	r, _, err := attribution.Build(ctx, attribution.Config{
 		Session: s.ID(), ProjectDir: dir, Epoch: epoch, End: end,
 		Diff: diff, Saves: saves, Sources: dirs.Sources(log),
