@@ -148,4 +148,3 @@ found again by its hidden marker and edited in place on every run.`,
 	f.BoolVar(&post, "post", false, "also publish the map as a comment on the --pr pull request (edited in place on every run)")
 	return cmd
 }
-
