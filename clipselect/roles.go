@@ -28,14 +28,19 @@ type role struct {
 const leadTime = 10 * time.Minute
 
 // assignRoles gives every moment its narrative role and value in [0,1]:
-// stuck is the problem (0.8); an edit of changed files right after being
-// stuck is the fix (1.0), the last edit of a file otherwise the change
-// (0.7), an earlier one an attempt (0.5); research followed by an edit of a
+// stuck is the problem (0.8); the last edit of changed files within ten
+// minutes after being stuck is the fix (1.0), the last edit of a file
+// otherwise the change (0.7), an earlier one (reworked later, even right
+// after the trouble) an attempt (0.5); research followed by an edit of a
 // changed file within ten minutes led to the change (0.7, otherwise 0.3);
 // agent activity on changed files is the agent's contribution (0.8,
 // otherwise 0.4); speech is an explanation (0.6 when it names a changed file,
 // otherwise 0.45); work on files outside the diff is other (0.1).
-func assignRoles(ms []session.Moment, d *diffIndex) []role {
+//
+// Trouble short of stuck counts too: a speech or unclassified moment while
+// the screen shows an error (errSpans: the spans of scenes with errors) is
+// the problem (0.75), and the next edit of a changed file its fix.
+func assignRoles(ms []session.Moment, d *diffIndex, errSpans []session.Span) []role {
 	out := make([]role, len(ms))
 	touches := func(m session.Moment) []string {
 		var fs []string
@@ -70,17 +75,20 @@ func assignRoles(ms []session.Moment, d *diffIndex) []role {
 			out[i] = role{RoleProblem, 0.8}
 			lastStuckEnd, editedSinceStuck = m.Span.End, false
 		case session.KindProgress:
+			final := len(fs) == 0 || isLast(last, fs, i)
 			switch {
 			case len(fs) == 0 && d != nil:
 				out[i] = role{RoleOther, 0.1}
-			case !editedSinceStuck && lastStuckEnd >= 0 && m.Span.Start-lastStuckEnd <= leadTime:
+			case final && !editedSinceStuck && lastStuckEnd >= 0 && m.Span.Start-lastStuckEnd <= leadTime:
+				// The edit that settled the files after the trouble.
 				out[i] = role{RoleFix, 1.0}
-			case len(fs) == 0 || isLast(last, fs, i):
+				editedSinceStuck = true
+			case final:
 				out[i] = role{RoleChange, 0.7}
 			default:
+				// Reworked later: an attempt, even right after the trouble.
 				out[i] = role{RoleAttempt, 0.5}
 			}
-			editedSinceStuck = true
 		case session.KindResearch:
 			out[i] = role{RoleResearch, 0.3}
 			from := m.Span.End - time.Second
@@ -102,8 +110,16 @@ func assignRoles(ms []session.Moment, d *diffIndex) []role {
 			} else {
 				out[i] = role{RoleExplanation, 0.45}
 			}
+			if overlapsAny(m.Span, errSpans) {
+				out[i] = role{RoleProblem, 0.75}
+				lastStuckEnd, editedSinceStuck = m.Span.End, false
+			}
 		default:
 			out[i] = role{RoleOther, 0.3}
+			if m.Kind != session.KindIdle && overlapsAny(m.Span, errSpans) {
+				out[i] = role{RoleProblem, 0.75}
+				lastStuckEnd, editedSinceStuck = m.Span.End, false
+			}
 		}
 	}
 	return out
@@ -116,4 +132,32 @@ func isLast(last map[string]int, fs []string, i int) bool {
 		}
 	}
 	return false
+}
+
+// overlapsAny reports whether span overlaps one of spans (sorted by start).
+func overlapsAny(span session.Span, spans []session.Span) bool {
+	for _, sp := range spans {
+		if sp.Start >= span.End {
+			return false
+		}
+		if sp.Overlaps(span) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorSpans returns the spans of the scenes that showed an error, sorted.
+func errorSpans(ev *session.Evidence) []session.Span {
+	if ev == nil {
+		return nil
+	}
+	var out []session.Span
+	for _, sc := range ev.Scenes {
+		if len(sc.Errors) > 0 {
+			out = append(out, sc.Span)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
 }

@@ -210,7 +210,7 @@ func newSelector(tl Moments, ev *session.Evidence, diff *session.Diff, opts Opti
 }
 
 func (s *selector) candidates() {
-	roles := assignRoles(s.ms, s.diff)
+	roles := assignRoles(s.ms, s.diff, errorSpans(s.ev))
 	for i, m := range s.ms {
 		switch {
 		case m.Kind == session.KindIdle:

@@ -233,8 +233,9 @@ func narrowToRefs(m *session.Moment, src session.Moment) {
 	}
 }
 
-// trimRefs keeps the references whose items overlap piece. When the piece is
-// the whole candidate, or no item falls inside it, or the items cannot be
+// trimRefs keeps the references whose items overlap piece. When no item
+// falls inside it (the lead-in or tail of a burst), the items nearest to it
+// are kept. When the piece is the whole candidate, or the items cannot be
 // placed, the candidate's references are kept as they are (the candidate's
 // reasons hold for all of it).
 func trimRefs(refs []session.EvidenceRef, piece, whole session.Span, ev *session.Evidence) []session.EvidenceRef {
@@ -242,17 +243,39 @@ func trimRefs(refs []session.EvidenceRef, piece, whole session.Span, ev *session
 		return refs
 	}
 	var out []session.EvidenceRef
-	for _, r := range refs {
+	spans := make([]session.Span, len(refs))
+	for i, r := range refs {
 		sp, ok := RefSpan(ev, r)
 		if !ok {
 			return refs
 		}
-		if sp.Overlaps(piece) {
+		spans[i] = sp
+		if sp.Overlaps(piece) || (sp.Len() == 0 && piece.Contains(sp.Start)) {
 			out = append(out, r)
 		}
 	}
-	if len(out) == 0 {
-		return refs
+	if len(out) > 0 {
+		return out
+	}
+	gap := func(sp session.Span) time.Duration {
+		switch {
+		case sp.End <= piece.Start:
+			return piece.Start - sp.End
+		case sp.Start >= piece.End:
+			return sp.Start - piece.End
+		}
+		return 0
+	}
+	best := time.Duration(-1)
+	for _, sp := range spans {
+		if g := gap(sp); best < 0 || g < best {
+			best = g
+		}
+	}
+	for i, r := range refs {
+		if gap(spans[i]) == best {
+			out = append(out, r)
+		}
 	}
 	return out
 }

@@ -10,6 +10,46 @@ import (
 	"github.com/tracepr/trace/session"
 )
 
+// elsewhereMin is how long the evidence must show the developer doing
+// something else between two saves for the burst to end there.
+const elsewhereMin = 5 * time.Second
+
+// elsewhere reports whether, between from and to, the evidence shows the
+// developer away from editing: reading docs or talking to an assistant (a
+// scene or a window), or facing an error on screen, for at least
+// elsewhereMin. A burst of saves does not bridge such a stretch, however
+// short the quiet gap, so the timeline can tell the reading apart.
+func elsewhere(in *Input, from, to time.Duration) bool {
+	if to-from < elsewhereMin {
+		return false
+	}
+	gap := session.Span{Start: from, End: to}
+	scenes := in.Evidence.Scenes
+	i := sort.Search(len(scenes), func(i int) bool { return scenes[i].Span.End > from })
+	for ; i < len(scenes) && scenes[i].Span.Start < to; i++ {
+		sc := scenes[i]
+		away := sc.Label == session.LabelBrowserDocs || sc.Label == session.LabelAIAssistant || len(sc.Errors) > 0
+		if away && sc.Span.Intersect(gap).Len() >= elsewhereMin {
+			return true
+		}
+	}
+	ws := in.Evidence.Windows
+	j := sort.Search(len(ws), func(j int) bool { return ws[j].At >= from })
+	for ; j < len(ws) && ws[j].At < to-elsewhereMin; j++ {
+		switch ClassifyApp(ws[j].App) {
+		case AppBrowser, AppAssistant:
+			end := to
+			if j+1 < len(ws) && ws[j+1].At < end {
+				end = ws[j+1].At
+			}
+			if end-ws[j].At >= elsewhereMin {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // ProgressOptions tune the progress classifier. Zero values mean the
 // defaults in brackets.
 type ProgressOptions struct {
@@ -89,7 +129,7 @@ func progress(in *Input, o ProgressOptions) []session.Moment {
 	for k := 1; k <= len(idx); k++ {
 		if k < len(idx) {
 			prev, cur := saves[idx[k-1]].At, saves[idx[k]].At
-			if cur-prev <= gap && cur-saves[idx[start]].At <= o.MaxBurst {
+			if cur-prev <= gap && cur-saves[idx[start]].At <= o.MaxBurst && !elsewhere(in, prev+o.Tail, cur-o.Lead) {
 				continue
 			}
 		}

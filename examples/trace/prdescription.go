@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	trace "github.com/tracepr/trace"
+	"github.com/tracepr/trace/clipselect"
 	"github.com/tracepr/trace/narrate"
 )
 
@@ -44,7 +46,17 @@ the author's text is never changed).`,
 			if err != nil {
 				return err
 			}
-			pr := narrate.BuildPRPack(narrate.PRInput{Title: title, Evidence: &ev, Diff: &diff})
+			// The clips a walkthrough would show carry the stuck moments and
+			// errors the Struggles come from, as in trace generate.
+			tl, err := a.sessionTimeline(cmd.Context(), s, ev, &diff, false)
+			if err != nil {
+				return err
+			}
+			clips, err := clipselect.Select(tl, ev, &diff, clipselect.Options{})
+			if err != nil && !errors.Is(err, clipselect.ErrNoClips) {
+				return err
+			}
+			pr := narrate.BuildPRPack(narrate.PRInput{Title: title, Evidence: &ev, Diff: &diff, Clips: clips.Clips})
 			n := &narrate.Narrator{Grounds: narrate.NewGrounds(&ev, &diff), Log: a.log}
 			d, err := n.Description(cmd.Context(), &pr)
 			if err != nil {

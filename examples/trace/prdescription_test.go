@@ -54,3 +54,37 @@ func TestPRDescriptionCommand(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, exitNotFound, exitCode(context.Background(), err))
 }
+
+// TestPRDescriptionOnTheSampleSession runs the command on the session and
+// diff the repository ships: every section comes from that session's
+// evidence, the failing test on screen among the struggles.
+func TestPRDescriptionOnTheSampleSession(t *testing.T) {
+	home := sampleHome(t)
+	out, errOut, code := cli(t, home, "pr-description", "--diff", "../../testdata/sample-session.diff", "--title", "cart: round once, after the discount")
+	require.Equal(t, 0, code, errOut)
+	for _, want := range []string{
+		"## What changed", "`cart/total_test.go` (added, +20 −0)",
+		"## Why", "apply the discount first and round once at the end",
+		"## Struggles", `"--- FAIL: TestTotal (0.00s)"`,
+		"## Follow-ups", "`TODO: store money as integer cents.` (`cart/total.go:8`)",
+		"## Test plan", "`cart/total_test.go`",
+	} {
+		assert.Contains(t, out, want)
+	}
+
+	// The clips the walkthrough would show come from the same session.
+	out, errOut, code = cli(t, home, "--json", "clips", "--diff", "../../testdata/sample-session.diff")
+	require.Equal(t, 0, code, errOut)
+	var clips struct {
+		Clips []session.Clip `json:"clips"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &clips))
+	require.NotEmpty(t, clips.Clips)
+	files := map[string]bool{}
+	for _, c := range clips.Clips {
+		for _, f := range c.Files {
+			files[f] = true
+		}
+	}
+	assert.True(t, files["cart/total.go"], "the fix of cart/total.go has a clip: %+v", clips.Clips)
+}
