@@ -17,7 +17,9 @@ import (
 // reworked later is an attempt, the reading is research, and the edit that
 // settles the file is the fix.
 func TestRolesTellTheStory(t *testing.T) {
-	sp := func(a, b float64) session.Span { return session.Span{Start: session.FromSeconds(a), End: session.FromSeconds(b)} }
+	sp := func(a, b float64) session.Span {
+		return session.Span{Start: session.FromSeconds(a), End: session.FromSeconds(b)}
+	}
 	save := func(at float64, path string) session.SaveEvent {
 		return session.SaveEvent{At: session.FromSeconds(at), Path: path, Op: "write"}
 	}

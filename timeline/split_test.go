@@ -56,7 +56,9 @@ func TestBurstEndsWhereTheDeveloperReads(t *testing.T) {
 	s := func(sec float64) session.SaveEvent {
 		return session.SaveEvent{At: session.FromSeconds(sec), Path: "cart/total.go", Op: "write"}
 	}
-	sp := func(a, b float64) session.Span { return session.Span{Start: session.FromSeconds(a), End: session.FromSeconds(b)} }
+	sp := func(a, b float64) session.Span {
+		return session.Span{Start: session.FromSeconds(a), End: session.FromSeconds(b)}
+	}
 	base := session.Evidence{
 		Length: 3 * time.Minute,
 		Saves:  []session.SaveEvent{s(20), s(40), s(58.9), s(101.7), s(106.2), s(120)},
