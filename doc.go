@@ -29,15 +29,31 @@
 // Floor 2, the backends: videodb (the VideoDB API client and adapters) and
 // local (ffmpeg, pocketsphinx, tesseract, espeak-ng; nothing leaves the machine).
 //
-// Floor 3, this package: the Pipeline that composes the steps, with
-// resumable Stop and Generate.
+// Floor 3, this package: the Pipeline that composes the steps. Stop indexes
+// a captured session and builds its timeline; Generate selects clips, maps
+// the contribution, ranks the files for review, narrates, voices, plans,
+// renders and publishes. Every step stores its result in the session
+// directory with a hash of its inputs, so a rerun after a crash continues
+// where it stopped, redoes nothing and publishes nothing twice; independent
+// branches (attribution and focus, narration to video, the description) run
+// side by side. Progress arrives as Events.
+//
+// # Where to start
+//
+// Read session (types.go, index.go), then the five interfaces: capture.Recorder,
+// session.Indexer, timeline.Timeline, render.Renderer and ghpr.PRSink, plus
+// narrate.Writer and narrate.Voice. Pipeline's example runs the whole flow
+// over the fakes.
 //
 // Each interface has a fake and a conformance suite in a sibling *test
-// package (capturetest, sessiontest, rendertest, ghprtest, videodbtest), so a
-// tool embedding trace can test against the fakes and check its own
-// implementations against the same contract.
+// package (capturetest, sessiontest, rendertest, ghprtest, videodbtest;
+// narratetest has the Writer and Voice fakes), so a tool embedding trace can
+// test against the fakes and check its own implementations against the same
+// contract.
 //
-// examples/trace is the reference CLI; examples/embed composes a custom pipeline.
+// examples/trace is the reference CLI; examples/embed composes a custom
+// pipeline with a timeline classifier of its own; bench measures the whole
+// product (see BENCHMARKS.md).
 package trace
 
 // Version is the version of this module's reference CLI and library.
