@@ -55,3 +55,39 @@ func TestRolesTellTheStory(t *testing.T) {
 	assert.Equal(t, clipselect.RoleResearch, roleAt(75), "the documentation")
 	assert.Equal(t, clipselect.RoleFix, roleAt(103), "the edit that settled total.go and discount.go")
 }
+
+// TestClipDoesNotOpenOnAnotherScene: padding before the first save of a fix
+// would open the clip on the last seconds of the documentation page; the
+// clip starts where the editor comes back instead.
+func TestClipDoesNotOpenOnAnotherScene(t *testing.T) {
+	sp := func(a, b float64) session.Span {
+		return session.Span{Start: session.FromSeconds(a), End: session.FromSeconds(b)}
+	}
+	save := func(at float64) session.SaveEvent {
+		return session.SaveEvent{At: session.FromSeconds(at), Path: "backoff.go", Op: "write"}
+	}
+	ev := session.Evidence{
+		Length: time.Minute,
+		Scenes: []session.Scene{
+			{Span: sp(0, 20), Label: session.LabelTerminal, Errors: []string{"--- FAIL: TestBackoffLarge (0.00s)"}},
+			{Span: sp(20, 32), Label: session.LabelBrowserDocs, Summary: "time package documentation"},
+			{Span: sp(32, 44), Label: session.LabelEditor, Files: []string{"backoff.go"}},
+			{Span: sp(44, 60), Label: session.LabelTerminal},
+		},
+		Saves: []session.SaveEvent{save(36), save(40)},
+	}
+	diff := session.Diff{Files: []session.FileDiff{{Path: "backoff.go", Status: session.FileModified}}}
+	tl, err := timeline.Build(ev, &diff, timeline.Options{})
+	require.NoError(t, err)
+	res, err := clipselect.Select(tl, ev, &diff, clipselect.Options{})
+	require.NoError(t, err)
+	var fix *session.Clip
+	for i, c := range res.Clips {
+		if c.Kind == session.KindProgress {
+			fix = &res.Clips[i]
+		}
+	}
+	require.NotNil(t, fix, "%+v", res.Clips)
+	assert.Equal(t, 32*time.Second, fix.Span.Start, "the clip opens on the editor, not on the docs' last seconds")
+	assert.GreaterOrEqual(t, fix.Span.End, 40*time.Second, "and still shows both saves")
+}

@@ -281,7 +281,35 @@ func (s *selector) window(m session.Moment, sp session.Span, maxLen time.Duratio
 		out.Start += over / 2
 		out.End = out.Start + maxLen
 	}
-	return out
+	return s.snapStart(out)
+}
+
+// snapWithin is how close to a clip's start a scene change must be for the
+// clip to start at it instead.
+const snapWithin = 3 * time.Second
+
+// snapStart moves a clip's start forward to a scene change that falls in its
+// first seconds, when the screen changes to something else there: padding
+// and lead-in must not open a clip on the tail of another scene (the docs
+// page under a clip about an edit). The clip keeps at least MinClip.
+func (s *selector) snapStart(sp session.Span) session.Span {
+	if s.ev == nil {
+		return sp
+	}
+	scenes := s.ev.Scenes
+	i := sort.Search(len(scenes), func(i int) bool { return scenes[i].Span.End > sp.Start })
+	if i >= len(scenes) || i+1 >= len(scenes) {
+		return sp
+	}
+	cur, next := scenes[i], scenes[i+1]
+	if !cur.Span.Contains(sp.Start) || cur.Span.End-sp.Start > snapWithin || cur.Label == next.Label {
+		return sp
+	}
+	if sp.End-cur.Span.End < s.opts.MinClip {
+		return sp
+	}
+	sp.Start = cur.Span.End
+	return sp
 }
 
 // lengthen grows a span to at least n, end first, within the recording.
