@@ -61,6 +61,8 @@ Where they go:
 
 The change is --diff FILE, else --base REF (git diff REF...HEAD in the
 project), else the PR's diff; with neither and no PR, --base defaults to main.
+When generate opens the PR, the change is read from the project against the
+PR's base (--base, else origin's default branch, else main).
 --dry-run prints the clips (with their score parts) and the texts that would
 be published, without voice, render or publishing.
 
@@ -159,6 +161,13 @@ an id, a unique prefix or "latest" (the default).`,
 				if t == "" {
 					t = "trace session " + s.ID()
 				}
+				// The PR's base is the one OpenPR would pick, named here so
+				// the change can be read from the project itself: it is
+				// exactly what was pushed, whether or not GitHub has
+				// computed the new PR's diff yet.
+				if base == "" {
+					base = gitDefaultBase(ctx, s.Meta.ProjectDir)
+				}
 				pr, err := c.OpenPR(ctx, ghpr.OpenOptions{RepoDir: s.Meta.ProjectDir, Session: s.ID(), Title: title, Message: t, Draft: draft, Base: base})
 				if err != nil {
 					if errors.Is(err, ghpr.ErrDirty) {
@@ -171,6 +180,9 @@ an id, a unique prefix or "latest" (the default).`,
 				p.Diffs = c
 				p.Sink = c.Sink()
 				req.Branch = gitBranch(ctx, s.Meta.ProjectDir)
+				if req.Diff == nil {
+					req.Base = base
+				}
 			}
 			if req.Diff == nil && req.Base == "" && (req.PR == nil || p.Diffs == nil) {
 				req.Base = "main"
@@ -287,6 +299,16 @@ func gitBranch(ctx context.Context, dir string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// gitDefaultBase is the branch a PR from dir goes into by default: the
+// default branch of origin as the clone recorded it, else "main".
+func gitDefaultBase(ctx context.Context, dir string) string {
+	b, err := execx.Run(ctx, execx.Cmd{Tool: "git", Args: []string{"symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"}, Dir: dir})
+	if ref := strings.TrimSpace(string(b)); err == nil && strings.HasPrefix(ref, "origin/") {
+		return strings.TrimPrefix(ref, "origin/")
+	}
+	return "main"
 }
 
 func gitRemoteURL(ctx context.Context, dir string) string {
