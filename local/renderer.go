@@ -289,7 +289,9 @@ func (r *Renderer) segmentVideo(p *render.Plan, i int, work, font string) (segIn
 		if err != nil {
 			return in, err
 		}
-		chain = append(chain, fmt.Sprintf("drawtext=fontfile=%s:textfile=%s:expansion=none:fontcolor=white:fontsize=%d:box=1:boxcolor=0x1f6feb@0.85:boxborderw=%d:x=%d:y=%d", fq, f, h/28, h/80, h/40, h/40))
+		// Top right: window titles sit left or centre, so the badge hides
+		// at most the window's buttons.
+		chain = append(chain, fmt.Sprintf("drawtext=fontfile=%s:textfile=%s:expansion=none:fontcolor=white:fontsize=%d:box=1:boxcolor=0x1f6feb@0.85:boxborderw=%d:x=w-text_w-%d:y=%d", fq, f, h/28, h/80, h/40+h/80, h/40))
 	}
 	if r.opts.BurnCaptions {
 		for j, c := range segCaptions(s) {
