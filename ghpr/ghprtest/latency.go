@@ -2,16 +2,13 @@ package ghprtest
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
 	"io"
-	"math"
-	"math/rand/v2"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tracepr/trace/internal/latency"
 )
 
 // Latency makes the fake answer as slowly as GitHub would, per route, and
@@ -31,9 +28,8 @@ type Latency struct {
 	// Seed seeds every draw.
 	Seed uint64
 
-	mu    sync.Mutex
-	seen  map[string]int
-	calls []Call
+	draws latency.Draws
+	calls latency.Log[Call]
 }
 
 // RouteLatency is the delay of requests whose method and path match.
@@ -46,18 +42,7 @@ type RouteLatency struct {
 
 // Dist is a delay: fixed at Median when Spread is 0, otherwise lognormal
 // with that median and Spread as the sigma of its logarithm.
-type Dist struct {
-	Median time.Duration
-	Spread float64
-}
-
-// Draw returns one delay from r.
-func (d Dist) Draw(r *rand.Rand) time.Duration {
-	if d.Spread <= 0 || d.Median <= 0 {
-		return d.Median
-	}
-	return time.Duration(float64(d.Median) * math.Exp(d.Spread*r.NormFloat64()))
-}
+type Dist = latency.Dist
 
 // Call is one request the fake answered under a Latency.
 type Call struct {
@@ -72,17 +57,12 @@ type Call struct {
 }
 
 // Calls returns the requests answered so far, in the order they ended.
-func (l *Latency) Calls() []Call {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Call(nil), l.calls...)
-}
+func (l *Latency) Calls() []Call { return l.calls.All() }
 
 // Reset forgets the call log and the repeat counts.
 func (l *Latency) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.calls, l.seen = nil, nil
+	l.calls.Reset()
+	l.draws.Reset()
 }
 
 // Delay returns the (scaled) delay of the next request to method and path,
@@ -90,39 +70,13 @@ func (l *Latency) Reset() {
 func (l *Latency) Delay(method, path string) (time.Duration, string) {
 	rt := RouteLatency{Base: l.Default, Pattern: "*"}
 	for _, r := range l.Routes {
-		if (r.Method == "" || r.Method == method) && patternMatch(r.Pattern, path) {
+		if (r.Method == "" || r.Method == method) && latency.Match(r.Pattern, path) {
 			rt = r
 			break
 		}
 	}
-	key := rt.Name + "\x00" + method + "\x00" + rt.Pattern
-	l.mu.Lock()
-	if l.seen == nil {
-		l.seen = map[string]int{}
-	}
-	n := l.seen[key]
-	l.seen[key] = n + 1
-	l.mu.Unlock()
-	h := sha256.Sum256([]byte(key))
-	r := rand.New(rand.NewPCG(l.Seed, binary.LittleEndian.Uint64(h[:8])+uint64(n)))
-	scale := l.Scale
-	if scale <= 0 {
-		scale = 1
-	}
-	return time.Duration(float64(rt.Base.Draw(r)) * scale), rt.Name
-}
-
-func patternMatch(pattern, path string) bool {
-	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i := range ps {
-		if ps[i] != "*" && ps[i] != xs[i] {
-			return false
-		}
-	}
-	return true
+	key := latency.Key(rt.Name, method, rt.Pattern)
+	return latency.Scale(rt.Base.Draw(l.draws.Next(l.Seed, key)), l.Scale), rt.Name
 }
 
 // DefaultLatency returns plausible GitHub REST delays as model times
@@ -133,14 +87,14 @@ func DefaultLatency(seed uint64, scale float64) *Latency {
 	return &Latency{
 		Seed:    seed,
 		Scale:   scale,
-		Default: Dist{ms(250), 0.25},
+		Default: Dist{Median: ms(250), Spread: 0.25},
 		Routes: []RouteLatency{
-			{Name: "list_comments", Method: "GET", Pattern: "repos/*/*/issues/*/comments", Base: Dist{ms(250), 0.25}},
-			{Name: "list_review_comments", Method: "GET", Pattern: "repos/*/*/pulls/*/comments", Base: Dist{ms(250), 0.25}},
-			{Name: "create_comment", Method: "POST", Pattern: "repos/*/*/issues/*/comments", Base: Dist{ms(350), 0.25}},
-			{Name: "edit_comment", Method: "PATCH", Pattern: "repos/*/*/issues/comments/*", Base: Dist{ms(350), 0.25}},
-			{Name: "get_pr", Method: "GET", Pattern: "repos/*/*/pulls/*", Base: Dist{ms(250), 0.25}},
-			{Name: "edit_pr", Method: "PATCH", Pattern: "repos/*/*/pulls/*", Base: Dist{ms(400), 0.25}},
+			{Name: "list_comments", Method: "GET", Pattern: "repos/*/*/issues/*/comments", Base: Dist{Median: ms(250), Spread: 0.25}},
+			{Name: "list_review_comments", Method: "GET", Pattern: "repos/*/*/pulls/*/comments", Base: Dist{Median: ms(250), Spread: 0.25}},
+			{Name: "create_comment", Method: "POST", Pattern: "repos/*/*/issues/*/comments", Base: Dist{Median: ms(350), Spread: 0.25}},
+			{Name: "edit_comment", Method: "PATCH", Pattern: "repos/*/*/issues/comments/*", Base: Dist{Median: ms(350), Spread: 0.25}},
+			{Name: "get_pr", Method: "GET", Pattern: "repos/*/*/pulls/*", Base: Dist{Median: ms(250), Spread: 0.25}},
+			{Name: "edit_pr", Method: "PATCH", Pattern: "repos/*/*/pulls/*", Base: Dist{Median: ms(400), Spread: 0.25}},
 		},
 	}
 }
@@ -172,9 +126,7 @@ func (s *Server) delayed(h http.Handler) http.Handler {
 		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
-		l.mu.Lock()
-		l.calls = append(l.calls, Call{Route: name, Method: r.Method, Path: path, Header: r.Header.Clone(), Body: body, Status: sw.status, Delay: d, Start: start, End: time.Now()})
-		l.mu.Unlock()
+		l.calls.Add(Call{Route: name, Method: r.Method, Path: path, Header: r.Header.Clone(), Body: body, Status: sw.status, Delay: d, Start: start, End: time.Now()})
 	})
 }
 

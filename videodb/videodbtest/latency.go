@@ -3,14 +3,12 @@ package videodbtest
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"io"
-	"math"
-	"math/rand/v2"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/tracepr/trace/internal/latency"
 )
 
 // Latency makes the fake answer as slowly as the real service would, per
@@ -36,9 +34,8 @@ type Latency struct {
 	// Seed seeds every draw.
 	Seed uint64
 
-	mu    sync.Mutex
-	seen  map[string]int
-	calls []Call
+	draws latency.Draws
+	calls latency.Log[Call]
 }
 
 // RouteLatency is the delay of one route: Base plus PerKiB of request body
@@ -63,18 +60,7 @@ type RouteLatency struct {
 // Dist is a delay: fixed at Median when Spread is 0, otherwise lognormal
 // with that median and Spread as the sigma of its logarithm (0.3 puts
 // about 95% of draws within ×0.55…×1.8 of the median).
-type Dist struct {
-	Median time.Duration
-	Spread float64
-}
-
-// Draw returns one delay from r.
-func (d Dist) Draw(r *rand.Rand) time.Duration {
-	if d.Spread <= 0 || d.Median <= 0 {
-		return d.Median
-	}
-	return time.Duration(float64(d.Median) * math.Exp(d.Spread*r.NormFloat64()))
-}
+type Dist = latency.Dist
 
 // Call is one request the fake answered under a Latency, with its times.
 type Call struct {
@@ -89,17 +75,12 @@ type Call struct {
 }
 
 // Calls returns the requests answered so far, in the order they ended.
-func (l *Latency) Calls() []Call {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Call(nil), l.calls...)
-}
+func (l *Latency) Calls() []Call { return l.calls.All() }
 
 // Reset forgets the call log and the repeat counts of keyed draws.
 func (l *Latency) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.calls, l.seen = nil, nil
+	l.calls.Reset()
+	l.draws.Reset()
 }
 
 // Delay returns the (scaled) delay of a request and the route it matched.
@@ -109,28 +90,15 @@ func (l *Latency) Delay(method, path string, body []byte, size int64, videoMinut
 	if !ok {
 		rt = RouteLatency{Base: l.Default}
 	}
-	key := rt.Name + "\x00" + method + "\x00" + rt.Pattern
+	key := latency.Key(rt.Name, method, rt.Pattern)
 	if rt.KeyBody {
 		h := sha256.Sum256(body)
-		key += "\x00" + string(h[:])
+		key = latency.Key(key, string(h[:]))
 	}
-	l.mu.Lock()
-	if l.seen == nil {
-		l.seen = map[string]int{}
-	}
-	n := l.seen[key]
-	l.seen[key] = n + 1
-	l.mu.Unlock()
-	h := sha256.Sum256([]byte(key))
-	r := rand.New(rand.NewPCG(l.Seed, binary.LittleEndian.Uint64(h[:8])+uint64(n)))
-	d := rt.Base.Draw(r)
+	d := rt.Base.Draw(l.draws.Next(l.Seed, key))
 	d += time.Duration(float64(rt.PerKiB) * float64(size) / 1024)
 	d += time.Duration(float64(rt.PerVideoMinute) * videoMinutes)
-	scale := l.Scale
-	if scale <= 0 {
-		scale = 1
-	}
-	return time.Duration(float64(d) * scale), rt.Name
+	return latency.Scale(d, l.Scale), rt.Name
 }
 
 func (l *Latency) match(method, path string, body []byte) (RouteLatency, bool) {
@@ -138,7 +106,7 @@ func (l *Latency) match(method, path string, body []byte) (RouteLatency, bool) {
 		if rt.Method != "" && rt.Method != method {
 			continue
 		}
-		if !patternMatch(rt.Pattern, path) {
+		if !latency.Match(rt.Pattern, path) {
 			continue
 		}
 		if rt.BodyHas != "" && !bytes.Contains(body, []byte(rt.BodyHas)) {
@@ -147,25 +115,6 @@ func (l *Latency) match(method, path string, body []byte) (RouteLatency, bool) {
 		return rt, true
 	}
 	return RouteLatency{}, false
-}
-
-func patternMatch(pattern, path string) bool {
-	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i := range ps {
-		if ps[i] != "*" && ps[i] != xs[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func (l *Latency) record(c Call) {
-	l.mu.Lock()
-	l.calls = append(l.calls, c)
-	l.mu.Unlock()
 }
 
 // DefaultLatency returns plausible delays of the hosted service, as model
@@ -187,23 +136,23 @@ func DefaultLatency(seed uint64, scale float64) *Latency {
 	return &Latency{
 		Seed:    seed,
 		Scale:   scale,
-		Default: Dist{sec(0.25), 0.3},
+		Default: Dist{Median: sec(0.25), Spread: 0.3},
 		Routes: []RouteLatency{
-			{Name: "upload_bytes", Method: "POST", Pattern: "_upload/*", Base: Dist{sec(0.5), 0.2}, PerKiB: sec(8.0 / (100 * 1000 * 1000 / 1024))},
-			{Name: "upload_url", Method: "GET", Pattern: "collection/*/upload_url", Base: Dist{sec(0.3), 0.3}},
-			{Name: "upload_register", Method: "POST", Pattern: "collection/*/upload", Base: Dist{sec(1.5), 0.3}},
-			{Name: "index_spoken", Method: "POST", Pattern: "video/*/index", Base: Dist{sec(5), 0.2}, PerVideoMinute: sec(2.5)},
-			{Name: "index_scenes", Method: "POST", Pattern: "video/*/index/scene", Base: Dist{sec(5), 0.2}, PerVideoMinute: sec(4)},
-			{Name: "transcript", Method: "GET", Pattern: "video/*/transcription", Base: Dist{sec(0.4), 0.3}},
-			{Name: "scenes", Method: "GET", Pattern: "video/*/index/scene/*", Base: Dist{sec(0.4), 0.3}},
-			{Name: "search", Method: "POST", Pattern: "video/*/search", Base: Dist{sec(0.8), 0.3}},
-			{Name: "text", Method: "POST", Pattern: "collection/*/generate/text", Base: Dist{sec(1.5), 0.3}, PerKiB: sec(0.4), KeyBody: true},
-			{Name: "music", Method: "POST", Pattern: "collection/*/generate/audio", BodyHas: `"audio_type":"music"`, Base: Dist{sec(20), 0.3}, KeyBody: true},
-			{Name: "voice", Method: "POST", Pattern: "collection/*/generate/audio", Base: Dist{sec(1), 0.25}, PerKiB: sec(15 * 1.024), KeyBody: true},
-			{Name: "image", Method: "POST", Pattern: "collection/*/generate/image", Base: Dist{sec(12), 0.3}, KeyBody: true},
-			{Name: "editor", Method: "POST", Pattern: "editor", Base: Dist{sec(8), 0.3}},
-			{Name: "compile", Method: "POST", Pattern: "compile", Base: Dist{sec(5), 0.3}},
-			{Name: "thumbnail", Method: "POST", Pattern: "video/*/thumbnail", Base: Dist{sec(1), 0.3}},
+			{Name: "upload_bytes", Method: "POST", Pattern: "_upload/*", Base: Dist{Median: sec(0.5), Spread: 0.2}, PerKiB: sec(8.0 / (100 * 1000 * 1000 / 1024))},
+			{Name: "upload_url", Method: "GET", Pattern: "collection/*/upload_url", Base: Dist{Median: sec(0.3), Spread: 0.3}},
+			{Name: "upload_register", Method: "POST", Pattern: "collection/*/upload", Base: Dist{Median: sec(1.5), Spread: 0.3}},
+			{Name: "index_spoken", Method: "POST", Pattern: "video/*/index", Base: Dist{Median: sec(5), Spread: 0.2}, PerVideoMinute: sec(2.5)},
+			{Name: "index_scenes", Method: "POST", Pattern: "video/*/index/scene", Base: Dist{Median: sec(5), Spread: 0.2}, PerVideoMinute: sec(4)},
+			{Name: "transcript", Method: "GET", Pattern: "video/*/transcription", Base: Dist{Median: sec(0.4), Spread: 0.3}},
+			{Name: "scenes", Method: "GET", Pattern: "video/*/index/scene/*", Base: Dist{Median: sec(0.4), Spread: 0.3}},
+			{Name: "search", Method: "POST", Pattern: "video/*/search", Base: Dist{Median: sec(0.8), Spread: 0.3}},
+			{Name: "text", Method: "POST", Pattern: "collection/*/generate/text", Base: Dist{Median: sec(1.5), Spread: 0.3}, PerKiB: sec(0.4), KeyBody: true},
+			{Name: "music", Method: "POST", Pattern: "collection/*/generate/audio", BodyHas: `"audio_type":"music"`, Base: Dist{Median: sec(20), Spread: 0.3}, KeyBody: true},
+			{Name: "voice", Method: "POST", Pattern: "collection/*/generate/audio", Base: Dist{Median: sec(1), Spread: 0.25}, PerKiB: sec(15 * 1.024), KeyBody: true},
+			{Name: "image", Method: "POST", Pattern: "collection/*/generate/image", Base: Dist{Median: sec(12), Spread: 0.3}, KeyBody: true},
+			{Name: "editor", Method: "POST", Pattern: "editor", Base: Dist{Median: sec(8), Spread: 0.3}},
+			{Name: "compile", Method: "POST", Pattern: "compile", Base: Dist{Median: sec(5), Spread: 0.3}},
+			{Name: "thumbnail", Method: "POST", Pattern: "video/*/thumbnail", Base: Dist{Median: sec(1), Spread: 0.3}},
 		},
 	}
 }
@@ -240,6 +189,6 @@ func (s *Server) delayed(h http.Handler) http.Handler {
 			return
 		}
 		h.ServeHTTP(w, r)
-		l.record(Call{Route: name, Method: r.Method, Path: clean, Header: r.Header.Clone(), Body: body, Size: size, Delay: d, Start: start, End: time.Now()})
+		l.calls.Add(Call{Route: name, Method: r.Method, Path: clean, Header: r.Header.Clone(), Body: body, Size: size, Delay: d, Start: start, End: time.Now()})
 	})
 }
