@@ -282,8 +282,9 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 		}
 		res.Video = video
 		walk := narrate.WalkthroughComment(narrate.Walkthrough{
-			Session: s.ID(), VideoURL: mediaLink(video.Video), PosterURL: mediaLink(video.Poster),
+			Session: s.ID(), VideoURL: p.mediaLink(video.Video), PosterURL: p.mediaLink(video.Poster),
 			Duration: plan.Duration, Chapters: res.Chapters,
+			LocalOnly: p.mediaLink(video.Video) == "" && video.Video.Path != "",
 		})
 		setBody(KindWalkthrough, walk)
 		return publish(KindWalkthrough, walk)
@@ -306,7 +307,7 @@ func (p *Pipeline) generate(ctx context.Context, s *session.Session, req Request
 		case <-gctx.Done():
 			return gctx.Err()
 		}
-		body := narrate.DescriptionSection(s.ID(), res.Description, mediaLink(res.Video.Video))
+		body := narrate.DescriptionSection(s.ID(), res.Description, p.mediaLink(res.Video.Video))
 		setBody(KindDescription, body)
 		if !renderOK {
 			return nil // the render branch reports its own error
@@ -512,11 +513,18 @@ func unmark(body string, key ghpr.Key) string {
 	return body
 }
 
-func mediaLink(m session.Media) string {
+// mediaLink returns how an artefact links a medium: its URL, or its path
+// when the artefacts go into a folder beside it (Host set). A bare local
+// path is never linked on a PR: it means nothing to a reviewer and tells
+// the author's file layout.
+func (p *Pipeline) mediaLink(m session.Media) string {
 	if m.URL != "" {
 		return m.URL
 	}
-	return m.Path
+	if p.Host != nil {
+		return m.Path
+	}
+	return ""
 }
 
 // agentShare is, per file, the share of its added lines an agent wrote

@@ -118,6 +118,12 @@ func (c *countingSink) UpsertSection(ctx context.Context, pr ghpr.PR, key ghpr.K
 	return c.MemSink.UpsertSection(ctx, pr, key, body)
 }
 
+func (c *countingSink) bodiesCopy() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.bodies...)
+}
+
 func (c *countingSink) count(kind string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()

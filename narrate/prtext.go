@@ -27,6 +27,10 @@ type Walkthrough struct {
 	// ClipURL, when set, links a chapter to its moment (e.g. the video at
 	// that offset); nil leaves chapters as text.
 	ClipURL func(c session.Chapter) string
+	// LocalOnly says the video exists only on the author's machine (the
+	// local backend publishing on a PR): no path is posted, and the comment
+	// says where it is instead.
+	LocalOnly bool
 }
 
 // WalkthroughComment renders the walkthrough comment: marker, the video (a
@@ -41,6 +45,8 @@ func WalkthroughComment(w Walkthrough) string {
 		fmt.Fprintf(&b, "[![Narrated walkthrough](%s)](%s)\n\n", w.PosterURL, w.VideoURL)
 	case w.VideoURL != "":
 		fmt.Fprintf(&b, "%s\n\n", markdown.Link("▶ Watch the narrated walkthrough", w.VideoURL))
+	case w.LocalOnly:
+		b.WriteString("_The walkthrough was rendered on the author's machine and was not uploaded (trace's local backend keeps everything there). Ask the author for it, or generate with the VideoDB backend to link it here._\n\n")
 	default:
 		b.WriteString("_The walkthrough video is not available._\n\n")
 	}
