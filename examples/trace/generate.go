@@ -72,14 +72,7 @@ an id, a unique prefix or "latest" (the default).`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			sessArg, prArg := "", ""
-			for _, x := range args {
-				if looksLikePR(x) {
-					prArg = x
-				} else {
-					sessArg = x
-				}
-			}
+			sessArg, prArg := splitSessionPR(args)
 			s, err := a.session(sessArg)
 			if err != nil {
 				return err
@@ -276,8 +269,25 @@ func genExit(err error) error {
 	return err
 }
 
+// splitSessionPR reads generate's arguments: SESSION PR_URL by position
+// when both are given; a single one is the PR when it looks like a URL or
+// an OWNER/REPO#N reference (so a malformed one is reported as a PR
+// reference, not as an unknown session), else the session.
+func splitSessionPR(args []string) (sess, pr string) {
+	switch len(args) {
+	case 2:
+		return args[0], args[1]
+	case 1:
+		if looksLikePR(args[0]) {
+			return "", args[0]
+		}
+		return args[0], ""
+	}
+	return "", ""
+}
+
 func looksLikePR(s string) bool {
-	return strings.Contains(s, "/pull/") || strings.Contains(s, "#") || strings.Contains(s, "/pulls/")
+	return strings.ContainsAny(s, "/#") || strings.Contains(s, "://")
 }
 
 func firstNonEmpty(xs ...string) string {
