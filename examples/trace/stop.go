@@ -19,12 +19,17 @@ func (a *app) stopCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "stop [SESSION]",
-		Short: "Finish a recording and mark the session captured (recovers one whose recorder died)",
+		Short: "Finish a recording, index it and build its timeline (recovers one whose recorder died)",
 		Long: `Ask the recording process to finish (through a stop file in the session
 directory, so it works the same on every OS), wait for a playable file, and
 mark the session captured with its measured length and epoch. When the
 recorder died (crash, kill, reboot), stop recovers what it wrote: the
 recording is fragmented, so all but the last second or so plays.
+
+Then the session is indexed on the chosen backend (speech to text, what the
+screen showed, a search index) and its timeline is built, so ` + "`trace generate`" + `
+can follow. --skip-index stops after the capture; running stop again later
+indexes then. Indexing is resumable: what was done is not done again.
 
 Without SESSION, the session being recorded (or else the latest) is used.`,
 		Args: cobra.MaximumNArgs(1),
