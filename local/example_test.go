@@ -38,7 +38,7 @@ func ExampleSink() {
 // Scenes are labelled from the screen's text and the active window.
 func ExampleClassify() {
 	fmt.Println(local.Classify("$ go test ./...\n--- FAIL: TestLex (0.00s)", "", ""))
-	fmt.Println(local.Classify("", "firefox", "pkg.go.dev - Mozilla Firefox"))
+	fmt.Println(local.Classify("", "firefox", "json package - Go Packages - Mozilla Firefox"))
 	fmt.Println(local.FindErrors("ok\n./lex.go:41:2: undefined: peek\n"))
 	// Output:
 	// terminal

@@ -29,7 +29,7 @@ var fixtureScenes = []struct {
 }{
 	{"package config\n\nfunc parseConfig(path string) error {\n    return loadDefaults(path)\n}", "i am going to fix the parser today", "code", "config.go - demo - Visual Studio Code"},
 	{"$ go test ./...\n--- FAIL: TestParseConfig (0.00s)\nconfig_test.go:12: unexpected end of input\nFAIL demo/config 0.01s", "the test is failing with an error", "gnome-terminal", "dev@box: ~/demo"},
-	{"https://pkg.go.dev/encoding/json\nPackage json implements encoding and\ndecoding of JSON documents", "now i will read the documentation", "firefox", "json package - Mozilla Firefox"},
+	{"encoding/json - Go Packages\nPackage json implements encoding and\ndecoding of JSON documents", "now i will read the documentation", "firefox", "json package - Mozilla Firefox"},
 }
 
 const fixtureSceneLen = 4 * time.Second

@@ -109,8 +109,8 @@ func docsTitle(title string) bool {
 }
 
 var docsMarkers = []string{"stack overflow", "stackoverflow", "docs.", "documentation", " - mdn", "mdn web docs",
-	"pkg.go.dev", "go.dev/", "readthedocs", "read the docs", "github.com", " · github", "- github", "wiki", "tutorial",
-	"reference", "api docs", "man page", "manpage", "developer.", "devdocs", "rust-lang.org", "docs.rs", "python.org", "npmjs", "crates.io"}
+	"go packages", "package documentation", "readthedocs", "read the docs", "github.com", " · github", "- github", "wiki", "tutorial",
+	"reference", "api docs", "man page", "manpage", "developer.", "devdocs", "rust-lang.org", "python.org"}
 
 // assistantTitle reports whether a window title names an AI assistant.
 func assistantTitle(title string) bool {

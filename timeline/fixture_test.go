@@ -43,7 +43,7 @@ func fixture() (session.Evidence, *session.Diff) {
 		},
 		Windows: []session.WindowSample{
 			{At: 0, App: "Code", Title: "parser.go - trace"},
-			{At: sec(60), App: "firefox", Title: "net/http - Go Packages - pkg.go.dev"},
+			{At: sec(60), App: "firefox", Title: "net/http - Go Packages - Mozilla Firefox"},
 			{At: sec(150), App: "Code", Title: "parser.go - trace"},
 			{At: sec(200), App: "org.gnome.Terminal", Title: "go test"},
 			{At: sec(380), App: "Code", Title: "parser.go - trace"},

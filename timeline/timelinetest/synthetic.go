@@ -47,7 +47,7 @@ func (c *Config) defaults() {
 
 var (
 	apps    = []string{"Code", "firefox", "org.gnome.Terminal", "Google Chrome", "iTerm2", "chrome.exe", "jetbrains-goland", "WindowsTerminal.exe", "Slack"}
-	titles  = []string{"main.go - project", "net/http - pkg.go.dev", "go test ./...", "Stack Overflow: context deadline", "ChatGPT", "chat"}
+	titles  = []string{"main.go - project", "net/http - Go Packages", "go test ./...", "Stack Overflow: context deadline", "ChatGPT", "chat"}
 	phrases = []string{"so the parser needs to handle the empty case because the header can be missing",
 		"hmm why doesn't this work", "I think this is fine", "not sure what is going on with this test",
 		"okay that fixed it", "let me look at the docs for this", "the reason is the clock can go backwards",
