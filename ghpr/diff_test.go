@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -211,33 +210,22 @@ func TestParsePatch(t *testing.T) {
 	assert.ErrorIs(t, err, ErrDiff)
 }
 
-func gitRun(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Dev", "GIT_AUTHOR_EMAIL=dev@example.com",
-		"GIT_COMMITTER_NAME=Dev", "GIT_COMMITTER_EMAIL=dev@example.com", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git %v: %s", args, out)
-	return strings.TrimSpace(string(out))
-}
-
 func TestLocalDiff(t *testing.T) {
 	testutil.NeedTool(t, "git")
 	dir := t.TempDir()
-	gitRun(t, dir, "init", "-q", "-b", "main")
+	testutil.GitInit(t, dir)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n"), 0o644))
-	gitRun(t, dir, "add", "a.go")
-	gitRun(t, dir, "commit", "-qm", "base")
-	gitRun(t, dir, "checkout", "-qb", "feature")
+	testutil.Git(t, dir, "add", "a.go")
+	testutil.Git(t, dir, "commit", "-qm", "base")
+	testutil.Git(t, dir, "checkout", "-qb", "feature")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc A() {}\n"), 0o644))
-	gitRun(t, dir, "commit", "-qam", "add A")
+	testutil.Git(t, dir, "commit", "-qam", "add A")
 	// Work on main after the branch point must not show up (three-dot diff).
-	gitRun(t, dir, "checkout", "-q", "main")
+	testutil.Git(t, dir, "checkout", "-q", "main")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main-only.go"), []byte("package a\n"), 0o644))
-	gitRun(t, dir, "add", "main-only.go")
-	gitRun(t, dir, "commit", "-qm", "main moves on")
-	gitRun(t, dir, "checkout", "-q", "feature")
+	testutil.Git(t, dir, "add", "main-only.go")
+	testutil.Git(t, dir, "commit", "-qm", "main moves on")
+	testutil.Git(t, dir, "checkout", "-q", "feature")
 	// Uncommitted edits are left out.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "dirty.go"), []byte("package a\n"), 0o644))
 
@@ -246,8 +234,8 @@ func TestLocalDiff(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a.go"}, d.Paths())
 	assert.Equal(t, [][2]int{{2, 3}}, d.Files[0].AddedRanges())
-	assert.Equal(t, gitRun(t, dir, "rev-parse", "main"), d.Base)
-	assert.Equal(t, gitRun(t, dir, "rev-parse", "HEAD"), d.Head)
+	assert.Equal(t, testutil.Git(t, dir, "rev-parse", "main"), d.Base)
+	assert.Equal(t, testutil.Git(t, dir, "rev-parse", "HEAD"), d.Head)
 
 	_, err = LocalDiff(ctx, dir, "no-such-branch")
 	require.Error(t, err)

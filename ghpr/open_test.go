@@ -17,15 +17,6 @@ import (
 	"github.com/tracepr/trace/session"
 )
 
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git %v: %s", args, out)
-	return strings.TrimSpace(string(out))
-}
-
 // newRepo makes a working tree with one commit on main and a bare remote
 // reached over file://.
 func newRepo(t *testing.T) (work, bare string) {
@@ -34,15 +25,15 @@ func newRepo(t *testing.T) (work, bare string) {
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	root := t.TempDir()
 	bare, work = filepath.Join(root, "remote.git"), filepath.Join(root, "work")
-	git(t, root, "init", "-q", "--bare", "-b", "main", bare)
-	git(t, root, "init", "-q", "-b", "main", work)
-	git(t, work, "config", "user.name", "Ada Dev")
-	git(t, work, "config", "user.email", "ada@example.com")
+	testutil.Git(t, root, "init", "-q", "--bare", "-b", "main", bare)
+	testutil.Git(t, root, "init", "-q", "-b", "main", work)
+	testutil.Git(t, work, "config", "user.name", "Ada Dev")
+	testutil.Git(t, work, "config", "user.email", "ada@example.com")
 	require.NoError(t, os.WriteFile(filepath.Join(work, "app.go"), []byte("package app\n"), 0o644))
-	git(t, work, "add", "app.go")
-	git(t, work, "commit", "-qm", "initial")
-	git(t, work, "remote", "add", "origin", "file://"+bare)
-	git(t, work, "push", "-q", "origin", "main")
+	testutil.Git(t, work, "add", "app.go")
+	testutil.Git(t, work, "commit", "-qm", "initial")
+	testutil.Git(t, work, "remote", "add", "origin", "file://"+bare)
+	testutil.Git(t, work, "push", "-q", "origin", "main")
 	return work, bare
 }
 
@@ -55,7 +46,7 @@ func TestOpenPRFromBaseBranch(t *testing.T) {
 
 	require.NoError(t, os.WriteFile(filepath.Join(work, "app.go"), []byte("package app\n\nfunc Retry() {}\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(work, "notes.txt"), []byte("scratch\n"), 0o644)) // untracked: left alone
-	git(t, work, "add", "app.go")
+	testutil.Git(t, work, "add", "app.go")
 	require.NoError(t, os.WriteFile(filepath.Join(work, "app.go"), []byte("package app\n\nfunc Retry() {}\n// unstaged\n"), 0o644))
 
 	opts := ghpr.OpenOptions{RepoDir: work, Session: "a1b2c3d4", Title: "Retry uploads", Body: "Walkthrough below.", Repo: repo, Base: "main"}
@@ -63,19 +54,19 @@ func TestOpenPRFromBaseBranch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ghpr.PR{Owner: "ada", Repo: "app", Number: 1}, pr)
 
-	assert.Equal(t, "trace/a1b2c3d4", git(t, work, "symbolic-ref", "--short", "HEAD"))
-	assert.Equal(t, "Ada Dev <ada@example.com>", git(t, work, "log", "-1", "--format=%an <%ae>"), "the user's own identity")
-	assert.Equal(t, "Retry uploads", git(t, work, "log", "-1", "--format=%s"))
-	assert.Equal(t, "app.go", git(t, work, "show", "--name-only", "--format=", "HEAD"), "only the staged file is committed")
-	assert.Equal(t, "app.go", git(t, work, "diff", "--name-only"), "the unstaged edit stays unstaged")
-	assert.Equal(t, git(t, work, "rev-parse", "HEAD"), git(t, bare, "rev-parse", "trace/a1b2c3d4"), "pushed")
+	assert.Equal(t, "trace/a1b2c3d4", testutil.Git(t, work, "symbolic-ref", "--short", "HEAD"))
+	assert.Equal(t, "Ada Dev <ada@example.com>", testutil.Git(t, work, "log", "-1", "--format=%an <%ae>"), "the user's own identity")
+	assert.Equal(t, "Retry uploads", testutil.Git(t, work, "log", "-1", "--format=%s"))
+	assert.Equal(t, "app.go", testutil.Git(t, work, "show", "--name-only", "--format=", "HEAD"), "only the staged file is committed")
+	assert.Equal(t, "app.go", testutil.Git(t, work, "diff", "--name-only"), "the unstaged edit stays unstaged")
+	assert.Equal(t, testutil.Git(t, work, "rev-parse", "HEAD"), testutil.Git(t, bare, "rev-parse", "trace/a1b2c3d4"), "pushed")
 
 	info, ok := s.PRInfo(pr)
 	require.True(t, ok)
 	assert.Equal(t, ghprtest.PRInfo{Title: "Retry uploads", Body: "Walkthrough below.", Head: "trace/a1b2c3d4", Base: "main"}, info)
 
 	// Again: nothing new is staged, the open PR is reused.
-	git(t, work, "checkout", "-q", "--", "app.go")
+	testutil.Git(t, work, "checkout", "-q", "--", "app.go")
 	again, err := c.OpenPR(context.Background(), opts)
 	require.NoError(t, err)
 	assert.Equal(t, pr, again)
@@ -86,15 +77,15 @@ func TestOpenPRStopsOnDirtyTreeWithNothingStaged(t *testing.T) {
 	work, bare := newRepo(t)
 	s := ghprtest.NewServer()
 	defer s.Close()
-	git(t, work, "switch", "-q", "-c", "feature")
+	testutil.Git(t, work, "switch", "-q", "-c", "feature")
 	require.NoError(t, os.WriteFile(filepath.Join(work, "app.go"), []byte("package app\n// edit\n"), 0o644))
-	head := git(t, work, "rev-parse", "HEAD")
+	head := testutil.Git(t, work, "rev-parse", "HEAD")
 
 	_, err := s.Client("t").OpenPR(context.Background(), ghpr.OpenOptions{RepoDir: work, Title: "x", Repo: ghpr.PR{Owner: "ada", Repo: "app"}, Base: "main"})
 	require.ErrorIs(t, err, ghpr.ErrDirty)
 	assert.Contains(t, err.Error(), "app.go")
 	assert.Contains(t, err.Error(), "git add")
-	assert.Equal(t, head, git(t, work, "rev-parse", "HEAD"), "nothing committed")
+	assert.Equal(t, head, testutil.Git(t, work, "rev-parse", "HEAD"), "nothing committed")
 	assert.Empty(t, s.PRs())
 	out, _ := exec.Command("git", "-C", bare, "rev-parse", "--verify", "--quiet", "feature").Output()
 	assert.Empty(t, strings.TrimSpace(string(out)), "nothing pushed")
@@ -104,7 +95,7 @@ func TestOpenPRNeedsCommits(t *testing.T) {
 	work, _ := newRepo(t)
 	s := ghprtest.NewServer()
 	defer s.Close()
-	git(t, work, "switch", "-q", "-c", "feature")
+	testutil.Git(t, work, "switch", "-q", "-c", "feature")
 	_, err := s.Client("t").OpenPR(context.Background(), ghpr.OpenOptions{RepoDir: work, Repo: ghpr.PR{Owner: "ada", Repo: "app"}, Base: "main"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no commits")

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -45,14 +44,8 @@ func TestLoadDiff(t *testing.T) {
 	t.Run("base ref", func(t *testing.T) {
 		testutil.NeedTool(t, "git")
 		dir := t.TempDir()
-		git := func(args ...string) {
-			cmd := exec.Command("git", args...)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.com")
-			out, err := cmd.CombinedOutput()
-			require.NoError(t, err, "%s", out)
-		}
-		git("init", "-q", "-b", "main")
+		git := func(args ...string) { testutil.Git(t, dir, args...) }
+		testutil.GitInit(t, dir)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n"), 0o644))
 		git("add", "a.go")
 		git("commit", "-qm", "one")

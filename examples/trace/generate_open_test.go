@@ -17,16 +17,6 @@ import (
 	"github.com/tracepr/trace/session"
 )
 
-// gitIn runs git in dir and returns its trimmed output.
-func gitIn(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git %v: %s", args, out)
-	return strings.TrimSpace(string(out))
-}
-
 // gitOK reports whether git succeeds in dir.
 func gitOK(dir string, args ...string) bool {
 	cmd := exec.Command("git", args...)
@@ -49,16 +39,16 @@ func openRepo(t *testing.T) (work, bare string) {
 	}
 	root := t.TempDir()
 	bare, work = filepath.Join(root, "remote.git"), filepath.Join(root, "work")
-	gitIn(t, root, "init", "-q", "--bare", "-b", "main", bare)
-	gitIn(t, root, "init", "-q", "-b", "main", work)
-	gitIn(t, work, "config", "user.name", "Ada Dev")
-	gitIn(t, work, "config", "user.email", "ada@example.com")
+	testutil.Git(t, root, "init", "-q", "--bare", "-b", "main", bare)
+	testutil.Git(t, root, "init", "-q", "-b", "main", work)
+	testutil.Git(t, work, "config", "user.name", "Ada Dev")
+	testutil.Git(t, work, "config", "user.email", "ada@example.com")
 	require.NoError(t, os.WriteFile(filepath.Join(work, "README.md"), []byte("# app\n"), 0o644))
-	gitIn(t, work, "add", "README.md")
-	gitIn(t, work, "commit", "-qm", "initial")
-	gitIn(t, work, "remote", "add", "origin", "https://github.com/octo/app.git")
-	gitIn(t, work, "remote", "set-url", "--push", "origin", "file://"+bare)
-	gitIn(t, work, "push", "-q", "origin", "main")
+	testutil.Git(t, work, "add", "README.md")
+	testutil.Git(t, work, "commit", "-qm", "initial")
+	testutil.Git(t, work, "remote", "add", "origin", "https://github.com/octo/app.git")
+	testutil.Git(t, work, "remote", "set-url", "--push", "origin", "file://"+bare)
+	testutil.Git(t, work, "push", "-q", "origin", "main")
 	return work, bare
 }
 
@@ -91,9 +81,9 @@ func TestGenerateOpensThePR(t *testing.T) {
 	home := t.TempDir()
 	s := openSession(t, home, work)
 
-	gitIn(t, work, "switch", "-q", "-c", "add-main")
+	testutil.Git(t, work, "switch", "-q", "-c", "add-main")
 	require.NoError(t, os.WriteFile(filepath.Join(work, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644))
-	gitIn(t, work, "add", "main.go")
+	testutil.Git(t, work, "add", "main.go")
 	require.NoError(t, os.WriteFile(filepath.Join(work, "scratch.txt"), []byte("notes\n"), 0o644)) // untracked: left alone
 	srv.ResetRequests()
 
@@ -121,13 +111,13 @@ func TestGenerateOpensThePR(t *testing.T) {
 
 	// The staged change was committed as the repository's user and pushed;
 	// the untracked file stayed out.
-	head := gitIn(t, work, "rev-parse", "HEAD")
-	assert.Equal(t, head, gitIn(t, bare, "rev-parse", "refs/heads/add-main"))
+	head := testutil.Git(t, work, "rev-parse", "HEAD")
+	assert.Equal(t, head, testutil.Git(t, bare, "rev-parse", "refs/heads/add-main"))
 	assert.Equal(t, "Ada Dev <ada@example.com>|Ada Dev <ada@example.com>|Add main",
-		gitIn(t, bare, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "add-main"))
-	assert.Equal(t, "main.go", gitIn(t, bare, "diff", "--name-only", "main", "add-main"))
-	assert.Equal(t, "?? scratch.txt", gitIn(t, work, "status", "--porcelain"))
-	assert.Equal(t, "add-main", gitIn(t, work, "symbolic-ref", "--short", "HEAD"))
+		testutil.Git(t, bare, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "add-main"))
+	assert.Equal(t, "main.go", testutil.Git(t, bare, "diff", "--name-only", "main", "add-main"))
+	assert.Equal(t, "?? scratch.txt", testutil.Git(t, work, "status", "--porcelain"))
+	assert.Equal(t, "add-main", testutil.Git(t, work, "symbolic-ref", "--short", "HEAD"))
 
 	// Every artefact is on the new PR, and the session knows the PR.
 	assert.Equal(t, map[string]int{"walkthrough": 1, "focus": 1, "contribution-map": 1}, commentsByKind(srv, pr, s.ID()))
@@ -150,7 +140,7 @@ func TestGenerateOpensThePR(t *testing.T) {
 		assert.Equal(t, "GET", r.Method, "%s %s", r.Method, r.Path)
 	}
 	assert.Len(t, srv.PRs(), 2)
-	assert.Equal(t, head, gitIn(t, bare, "rev-parse", "refs/heads/add-main"))
+	assert.Equal(t, head, testutil.Git(t, bare, "rev-parse", "refs/heads/add-main"))
 	assert.Equal(t, map[string]int{"walkthrough": 1, "focus": 1, "contribution-map": 1}, commentsByKind(srv, pr, s.ID()))
 	assert.Equal(t, body, srv.PRBody(pr))
 	require.NoError(t, s.Reload())
@@ -163,10 +153,10 @@ func TestGenerateRefusesADirtyTree(t *testing.T) {
 	home := t.TempDir()
 	s := openSession(t, home, work)
 
-	gitIn(t, work, "switch", "-q", "-c", "half-done")
+	testutil.Git(t, work, "switch", "-q", "-c", "half-done")
 	require.NoError(t, os.WriteFile(filepath.Join(work, "README.md"), []byte("# app\n\nwork in progress\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(work, "scratch.txt"), []byte("notes\n"), 0o644))
-	before := gitIn(t, work, "rev-parse", "HEAD")
+	before := testutil.Git(t, work, "rev-parse", "HEAD")
 	srv.ResetRequests()
 
 	_, stderr, code := cli(t, home, "generate", s.ID(), "--title", "Half done")
@@ -175,10 +165,10 @@ func TestGenerateRefusesADirtyTree(t *testing.T) {
 	assert.NotContains(t, stderr, "scratch.txt", "untracked files are not the problem")
 	assert.Contains(t, stderr, "git add", "the error says what to do")
 
-	assert.Equal(t, before, gitIn(t, work, "rev-parse", "HEAD"), "nothing committed")
-	assert.Equal(t, "README.md", gitIn(t, work, "diff", "--name-only"), "the change is still in the working tree")
-	assert.Empty(t, gitIn(t, work, "diff", "--cached", "--name-only"), "nothing was staged for the user")
-	assert.Equal(t, "scratch.txt", gitIn(t, work, "ls-files", "--others", "--exclude-standard"))
+	assert.Equal(t, before, testutil.Git(t, work, "rev-parse", "HEAD"), "nothing committed")
+	assert.Equal(t, "README.md", testutil.Git(t, work, "diff", "--name-only"), "the change is still in the working tree")
+	assert.Empty(t, testutil.Git(t, work, "diff", "--cached", "--name-only"), "nothing was staged for the user")
+	assert.Equal(t, "scratch.txt", testutil.Git(t, work, "ls-files", "--others", "--exclude-standard"))
 	assert.False(t, gitOK(bare, "rev-parse", "--verify", "--quiet", "refs/heads/half-done"), "nothing pushed")
 	assert.Empty(t, pullCreations(srv), "no PR created")
 	assert.Len(t, srv.PRs(), 1)
@@ -194,8 +184,8 @@ func TestGenerateFromTheBaseBranch(t *testing.T) {
 	s := openSession(t, home, work)
 
 	require.NoError(t, os.WriteFile(filepath.Join(work, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644))
-	gitIn(t, work, "add", "main.go")
-	mainBefore := gitIn(t, bare, "rev-parse", "refs/heads/main")
+	testutil.Git(t, work, "add", "main.go")
+	mainBefore := testutil.Git(t, bare, "rev-parse", "refs/heads/main")
 
 	stdout, stderr, code := cli(t, home, "generate", s.ID(), "--title", "Add main", "--json")
 	require.Equal(t, 0, code, stderr)
@@ -203,10 +193,10 @@ func TestGenerateFromTheBaseBranch(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), stdout)
 
 	branch := "trace/" + s.ID()
-	assert.Equal(t, branch, gitIn(t, work, "symbolic-ref", "--short", "HEAD"))
-	assert.Equal(t, gitIn(t, work, "rev-parse", "HEAD"), gitIn(t, bare, "rev-parse", "refs/heads/"+branch))
-	assert.Equal(t, mainBefore, gitIn(t, bare, "rev-parse", "refs/heads/main"), "main is not pushed to")
-	assert.Equal(t, mainBefore, gitIn(t, work, "rev-parse", "main"), "the commit is on the new branch only")
+	assert.Equal(t, branch, testutil.Git(t, work, "symbolic-ref", "--short", "HEAD"))
+	assert.Equal(t, testutil.Git(t, work, "rev-parse", "HEAD"), testutil.Git(t, bare, "rev-parse", "refs/heads/"+branch))
+	assert.Equal(t, mainBefore, testutil.Git(t, bare, "rev-parse", "refs/heads/main"), "main is not pushed to")
+	assert.Equal(t, mainBefore, testutil.Git(t, work, "rev-parse", "main"), "the commit is on the new branch only")
 
 	require.Len(t, pullCreations(srv), 1)
 	require.Len(t, srv.PRs(), 2)
